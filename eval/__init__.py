@@ -1,0 +1,1 @@
+"""SpeechQA offline evaluation: eval sets, metrics, runner, baselines and reports."""

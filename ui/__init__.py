@@ -1,0 +1,1 @@
+"""SpeechQA edges: the command line, the HTTP API and the Gradio chat window."""
