@@ -13,7 +13,8 @@ import sys
 from rag.errors import SpeechQAError
 
 # module -> registers subcommands; imported lazily so `speechqa parse` stays light.
-COMMAND_MODULES = ("rag.provision_cli", "ingest.cli", "rag.cli", "eval.cli", "ui.serve_cli")
+COMMAND_MODULES = ("rag.provision_cli", "ingest.parse_cli", "ingest.ingest_cli", "rag.ask_cli",
+                   "eval.cli", "ui.serve_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
