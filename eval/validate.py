@@ -1,0 +1,163 @@
+"""Validate an evaluation set (JSON Lines) against the corpus it quotes.
+
+Every question must cite exact quotes from real documents, and every answer key
+must be checkable against those quotes, so that a metric can never reward an
+answer the corpus does not support.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+TYPES = ("factoid", "number", "list", "comparison", "unanswerable", "summary")
+FOLDERS = ("national_gwr", "npc_resolutions", "cpc_congress", "provincial_gwr_2025",
+           "xi_speeches", "district_speeches")
+FIELDS = ("id", "question", "type", "evidence", "answer_keys", "reference_answer")
+MINIMUMS = {"total": 150, "unanswerable": 15, "comparison": 15}
+_WS = re.compile(r"\s+")
+
+
+def norm_for_match(text: str) -> str:
+    """NFKC-normalise and drop all whitespace (full/half-width and line breaks agnostic)."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def load_set(path: Path) -> tuple[list[dict], list[str]]:
+    """Read a JSON Lines set; return (items, problems for unparsable lines)."""
+    items, problems = [], []
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"line {lineno}: expected a JSON object")
+            continue
+        items.append(item)
+    return items, problems
+
+
+def _schema_problems(item: dict, where: str) -> list[str]:
+    problems = [f"{where}: missing field {f!r}" for f in FIELDS if f not in item]
+    if item.get("type") not in TYPES:
+        problems.append(f"{where}: type {item.get('type')!r} is not one of {TYPES}")
+    for field in ("id", "question", "reference_answer"):
+        if field in item and not (isinstance(item[field], str) and item[field].strip()):
+            problems.append(f"{where}: {field} must be a non-empty string")
+    evidence, keys = item.get("evidence", []), item.get("answer_keys", [])
+    if not isinstance(evidence, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("doc"), str) and isinstance(e.get("quote"), str)
+            and e["quote"].strip() for e in evidence):
+        problems.append(f"{where}: evidence must be a list of {{doc, quote}} with non-empty quotes")
+    if not isinstance(keys, list) or not all(
+            isinstance(k, list) and k and all(isinstance(a, str) and a.strip() for a in k)
+            for k in keys):
+        problems.append(f"{where}: answer_keys must be a list of non-empty lists of strings")
+    return problems
+
+
+def _content_problems(item: dict, where: str, docs: dict[str, str]) -> list[str]:
+    if item["type"] == "unanswerable":
+        if item["evidence"] or item["answer_keys"]:
+            return [f"{where}: unanswerable questions need empty evidence and answer_keys"]
+        return []
+    if not item["evidence"] or not item["answer_keys"]:
+        return [f"{where}: answerable questions need evidence and answer_keys"]
+    problems = []
+    for ev in item["evidence"]:
+        text = docs.get(ev["doc"])
+        if text is None:
+            problems.append(f"{where}: evidence doc {ev['doc']!r} not found in the corpus")
+        elif norm_for_match(ev["quote"]) not in text:
+            problems.append(f"{where}: quote not found in {ev['doc']}: {ev['quote'][:40]!r}")
+    quotes = "".join(norm_for_match(ev["quote"]) for ev in item["evidence"])
+    for key in item["answer_keys"]:
+        if not any(norm_for_match(alt) in quotes for alt in key):
+            problems.append(f"{where}: no alternative of key {key} appears in the evidence quotes")
+    return problems
+
+
+def _load_docs(items: list[dict], corpus_dir: Path) -> dict[str, str]:
+    """Normalised text of every document the set cites (missing ones are left out)."""
+    names = {ev.get("doc") for it in items for ev in it.get("evidence") or []
+             if isinstance(ev, dict) and isinstance(ev.get("doc"), str)}
+    docs = {}
+    for name in names:
+        path = corpus_dir / name
+        if path.is_file() and ".." not in Path(name).parts:
+            docs[name] = norm_for_match(path.read_text(encoding="utf-8"))
+    return docs
+
+
+def counts(items: list[dict]) -> dict[str, Counter]:
+    """Questions per type and per corpus folder (a question counts once per folder it cites)."""
+    folders = Counter()
+    for item in items:
+        for folder in {ev["doc"].split("/", 1)[0] for ev in item.get("evidence") or []}:
+            folders[folder] += 1
+    return {"type": Counter(it.get("type") for it in items), "folder": folders}
+
+
+def _minimum_problems(items: list[dict]) -> list[str]:
+    c = counts(items)
+    problems = []
+    if len(items) < MINIMUMS["total"]:
+        problems.append(f"set: {len(items)} questions, need at least {MINIMUMS['total']}")
+    for kind in ("unanswerable", "comparison"):
+        if c["type"][kind] < MINIMUMS[kind]:
+            problems.append(f"set: {c['type'][kind]} {kind} questions, need {MINIMUMS[kind]}")
+    problems += [f"set: no {t} question" for t in TYPES if not c["type"][t]]
+    problems += [f"set: no question cites {f}/" for f in FOLDERS if not c["folder"][f]]
+    return problems
+
+
+def validate_set(path: Path | str, corpus_dir: Path | str, *, minimums: bool = True) -> list[str]:
+    """Return every problem found in the set at ``path`` (empty list = valid).
+
+    ``minimums=False`` skips the set-size/coverage minimums (for tiny test sets).
+    """
+    items, problems = load_set(Path(path))
+    docs = _load_docs(items, Path(corpus_dir))
+    for dup, n in Counter(it.get("id") for it in items).items():
+        if n > 1:
+            problems.append(f"id {dup!r}: used {n} times, ids must be unique")
+    for i, item in enumerate(items, 1):
+        where = f"item {i} ({item.get('id', '?')})"
+        schema = _schema_problems(item, where)
+        problems += schema or _content_problems(item, where, docs)
+    if minimums:
+        problems += _minimum_problems(items)
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: print problems and per-type/per-folder counts; exit 1 if there are problems."""
+    parser = argparse.ArgumentParser(prog="python -m eval.validate", description=__doc__)
+    parser.add_argument("set_path", type=Path)
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    args = parser.parse_args(argv)
+    if not args.set_path.is_file() or not args.corpus.is_dir():
+        print(f"error: {args.set_path} or {args.corpus} does not exist — "
+              "pass the set file and --corpus <corpus root>", file=sys.stderr)
+        return 2
+    problems = validate_set(args.set_path, args.corpus)
+    items, _ = load_set(args.set_path)
+    for name, counter in counts(items).items():
+        print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(counter.items(), key=str)))
+    print(f"total: {len(items)}")
+    for problem in problems:
+        print(problem)
+    print("OK" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
