@@ -1,0 +1,223 @@
+"""The SQLite catalog: documents, paragraphs and chunks — the index's source of truth.
+
+Chroma and the lexical index are derived from it. Every chunk row has an
+``embedded`` flag that is set only after its vector is in Chroma, so an
+interrupted ingest resumes from the catalog. A ``generation`` counter, bumped
+by every write, tells readers when the lexical index is stale.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rag.types import Chunk, Document, Filters, Paragraph
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT NOT NULL,
+    year INTEGER, date TEXT, speaker TEXT, region TEXT, doc_type TEXT NOT NULL,
+    occasion TEXT, level TEXT, meta_json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, section_json TEXT NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, n));
+CREATE TABLE IF NOT EXISTS chunks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+    paragraphs_json TEXT NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
+    embedded INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
+"""
+_DOC_FIELDS = ("doc_id", "source", "sha256", "title", "year", "date", "speaker", "region",
+               "doc_type", "occasion", "level")
+
+
+class Catalog:
+    """One SQLite connection (WAL), shared across threads under a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def _write(self, fn) -> Any:
+        """Run ``fn(db)`` in one IMMEDIATE transaction and bump the generation."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(self._db)
+                self._db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                                 "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            return result
+
+    # ---- writes -------------------------------------------------------------
+
+    def replace_document(self, doc: Document, chunks: list[Chunk]) -> list[str]:
+        """Store ``doc`` with its paragraphs and (un-embedded) chunks; return the old chunk ids."""
+        def run(db: sqlite3.Connection) -> list[str]:
+            old = _delete_doc(db, doc.doc_id)
+            row = {f: getattr(doc, f) for f in _DOC_FIELDS}
+            db.execute(f"INSERT INTO documents VALUES ({','.join('?' * (len(_DOC_FIELDS) + 1))})",
+                       [row[f] for f in _DOC_FIELDS] + [json.dumps(doc.meta, ensure_ascii=False)])
+            db.executemany("INSERT INTO paragraphs VALUES (?,?,?,?)",
+                           [(doc.doc_id, p.n, json.dumps(p.section, ensure_ascii=False), p.text)
+                            for p in doc.paragraphs])
+            db.executemany("INSERT INTO chunks (chunk_id, doc_id, paragraphs_json, section, text) "
+                           "VALUES (?,?,?,?,?)",
+                           [(c.chunk_id, c.doc_id, json.dumps(c.paragraphs), c.section, c.text)
+                            for c in chunks])
+            return old
+        return self._write(run)
+
+    def delete_document(self, doc_id: str) -> list[str]:
+        """Remove a document with its paragraphs and chunks; return the removed chunk ids."""
+        return self._write(lambda db: _delete_doc(db, doc_id))
+
+    def set_embedded(self, chunk_ids: list[str], embedded: bool) -> None:
+        """Flag chunks as (not) having their vector in Chroma; does not change the generation."""
+        with self._lock:
+            self._db.executemany("UPDATE chunks SET embedded = ? WHERE chunk_id = ?",
+                                 [(int(embedded), cid) for cid in chunk_ids])
+
+    # ---- reads ---------------------------------------------------------------
+
+    def generation(self) -> int:
+        rows = self._rows("SELECT value FROM meta WHERE key = 'generation'")
+        return int(rows[0]["value"]) if rows else 0
+
+    def sha256_of(self, doc_id: str) -> str | None:
+        rows = self._rows("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,))
+        return rows[0]["sha256"] if rows else None
+
+    def doc_id_for_source(self, source: str) -> str | None:
+        rows = self._rows("SELECT doc_id FROM documents WHERE source = ?", (source,))
+        return rows[0]["doc_id"] if rows else None
+
+    def pending(self, limit: int) -> list[Chunk]:
+        """Up to ``limit`` chunks whose vectors are not in Chroma yet, in insertion order."""
+        rows = self._rows(f"{_CHUNK_SELECT} WHERE c.embedded = 0 ORDER BY c.seq LIMIT ?", (limit,))
+        return [_chunk(r) for r in rows]
+
+    def count_pending(self) -> tuple[int, int]:
+        """(chunks, characters) still to embed."""
+        row = self._rows("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(text)), 0) AS chars "
+                         "FROM chunks WHERE embedded = 0")[0]
+        return int(row["n"]), int(row["chars"])
+
+    def chunk_ids(self, embedded: bool | None = None) -> list[str]:
+        """All chunk ids in catalog order, optionally only (un)embedded ones."""
+        where = "" if embedded is None else f" WHERE embedded = {int(embedded)}"
+        return [r["chunk_id"] for r in self._rows(f"SELECT chunk_id FROM chunks{where} ORDER BY seq")]
+
+    def chunk_texts(self) -> list[tuple[str, str]]:
+        """(chunk_id, text) for every chunk, in catalog order (the lexical index order)."""
+        return [(r["chunk_id"], r["text"]) for r in
+                self._rows("SELECT chunk_id, text FROM chunks ORDER BY seq")]
+
+    def allowed_chunk_ids(self, filters: Filters) -> set[str]:
+        """Ids of the chunks whose document passes ``filters``."""
+        where, params = filter_sql(filters)
+        rows = self._rows(f"SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) {where}", params)
+        return {r["chunk_id"] for r in rows}
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        """Chunks by id, in the order given; unknown ids are skipped."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start:start + 500]
+            rows = self._rows(f"{_CHUNK_SELECT} WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
+            found.update((r["chunk_id"], _chunk(r)) for r in rows)
+        return [found[i] for i in ids if i in found]
+
+    def documents(self) -> list[dict]:
+        """Every document's flat metadata plus ``sha256``, ``paragraphs`` and ``chunks`` counts."""
+        rows = self._rows("SELECT d.*, (SELECT COUNT(*) FROM paragraphs p WHERE p.doc_id = d.doc_id) "
+                          "AS paragraphs, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
+                          "AS chunks FROM documents d ORDER BY d.doc_id")
+        return [_doc_row(r) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        """The stored document with all its paragraphs, or None."""
+        rows = self._rows("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        if not rows:
+            return None
+        fields = {f: rows[0][f] for f in _DOC_FIELDS}
+        return Document(**fields, paragraphs=self.paragraphs(doc_id), meta=json.loads(rows[0]["meta_json"]))
+
+    def paragraphs(self, doc_id: str, first: int | None = None, last: int | None = None) -> list[Paragraph]:
+        """Paragraphs of ``doc_id`` (optionally only ``first..last``), in order."""
+        lo, hi = first or 1, last if last is not None else 1 << 30
+        rows = self._rows("SELECT * FROM paragraphs WHERE doc_id = ? AND n BETWEEN ? AND ? ORDER BY n",
+                          (doc_id, lo, hi))
+        return [Paragraph(doc_id=r["doc_id"], n=r["n"], section=tuple(json.loads(r["section_json"])),
+                          text=r["text"]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        row = self._rows("SELECT (SELECT COUNT(*) FROM documents) AS documents, "
+                         "(SELECT COUNT(*) FROM paragraphs) AS paragraphs, "
+                         "(SELECT COUNT(*) FROM chunks) AS chunks, "
+                         "(SELECT COUNT(*) FROM chunks WHERE embedded = 1) AS embedded")[0]
+        return {k: int(row[k]) for k in ("documents", "paragraphs", "chunks", "embedded")}
+
+
+_CHUNK_SELECT = ("SELECT c.*, d.source, d.title, d.year, d.date, d.speaker, d.region, d.doc_type, "
+                 "d.occasion, d.level FROM chunks c JOIN documents d USING (doc_id)")
+
+
+def filter_sql(filters: Filters | None) -> tuple[str, list]:
+    """A ``WHERE`` clause over the ``documents`` table (alias ``d``) for ``filters``."""
+    if filters is None:
+        return "", []
+    clauses: list[str] = []
+    params: list = []
+    if filters.year_from is not None:
+        clauses.append("d.year >= ?")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        clauses.append("d.year <= ?")
+        params.append(filters.year_to)
+    for column, values in (("doc_type", filters.doc_types), ("region", filters.regions),
+                           ("speaker", filters.speakers), ("doc_id", filters.doc_ids)):
+        if values:
+            clauses.append(f"d.{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    return ("WHERE " + " AND ".join(clauses), params) if clauses else ("", [])
+
+
+def _delete_doc(db: sqlite3.Connection, doc_id: str) -> list[str]:
+    old = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+    for table in ("chunks", "paragraphs", "documents"):
+        db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+    return old
+
+
+def _chunk(r: sqlite3.Row) -> Chunk:
+    meta = {f: r[f] for f in _DOC_FIELDS if f != "sha256" and r[f] is not None}
+    return Chunk(chunk_id=r["chunk_id"], doc_id=r["doc_id"], paragraphs=tuple(json.loads(r["paragraphs_json"])),
+                 text=r["text"], section=r["section"], meta=meta)
+
+
+def _doc_row(r: sqlite3.Row) -> dict:
+    out = {f: r[f] for f in _DOC_FIELDS if r[f] is not None}
+    out.update(paragraphs=int(r["paragraphs"]), chunks=int(r["chunks"]))
+    return out

@@ -1,0 +1,195 @@
+"""``Index``: one facade over the catalog (SQLite), the vectors (Chroma) and BM25 (bm25s).
+
+``index.json`` records what the index was built with; opening it with another
+embedder or other chunking settings raises ``IndexMismatch`` rather than
+mixing incompatible vectors or chunk ids.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.chunking import embed_text
+from rag.catalog import Catalog
+from rag.config import Settings
+from rag.embed import Embedder, get_embedder
+from rag.errors import IndexMismatch, IndexNotFound
+from rag.lexical import LexicalIndex
+from rag.types import Chunk, Document, Filters, Paragraph
+from rag.vectors import VectorStore, collection_name, make_client
+
+SCHEMA_VERSION = 1
+# progress(chunks_done, chunks_total, chars_per_second) during embed_pending.
+EmbedProgress = Callable[[int, int, float], None]
+
+
+def _expected_meta(settings: Settings, embedder: Embedder) -> dict:
+    return {"schema_version": SCHEMA_VERSION, "embedder": embedder.name, "dim": embedder.dim,
+            "chunk_tokens": settings.chunk_tokens, "embed_section": settings.embed_section}
+
+
+def check_meta(recorded: dict, expected: dict, index_dir: Path) -> None:
+    """Raise ``IndexMismatch`` naming the first setting that differs from what the index recorded."""
+    for key, want in expected.items():
+        have = recorded.get(key)
+        if have != want:
+            raise IndexMismatch(
+                f"index {index_dir} was built with {key}={have!r}, but the current settings give {want!r}",
+                f"re-ingest into a new directory (speechqa ingest PATH --index NEW_DIR), "
+                f"or use the original setting ({key}={have!r})")
+
+
+class Index:
+    """The searchable index under ``settings.index_dir``. Thread-safe for readers."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, meta: dict) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.meta = meta
+        self.dir = Path(settings.index_dir)
+        self.catalog = Catalog(self.dir / "catalog.sqlite")
+        self.vectors = VectorStore(make_client(settings, self.dir), meta["collection"], settings.hnsw_ef_search)
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None, *, create: bool = False) -> "Index":
+        """Open the index at ``settings.index_dir`` (creating it when ``create``)."""
+        index_dir = Path(settings.index_dir)
+        meta_path = index_dir / "index.json"
+        if not meta_path.is_file() and not create:
+            raise IndexNotFound(f"no index at {index_dir} (index.json is missing)",
+                                "build one first: speechqa ingest ../shared/corpus")
+        embedder = embedder or get_embedder(settings.embedder)
+        expected = _expected_meta(settings, embedder)
+        if meta_path.is_file():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            check_meta(meta, expected, index_dir)
+        else:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            meta = {**expected, "collection": collection_name(index_dir),
+                    "lexical_tokenizer": settings.lexical_tokenizer}
+            _write_json(meta_path, meta)
+        return cls(settings, embedder, meta)
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # ---- write side (ingest) -----------------------------------------------
+
+    def document_sha256(self, doc_id: str) -> str | None:
+        """The sha256 the document was ingested with, or None if it is not indexed."""
+        return self.catalog.sha256_of(doc_id)
+
+    def upsert_document(self, doc: Document, chunks: list[Chunk]) -> None:
+        """Replace ``doc`` and its chunks; its old vectors are dropped, new chunks await embedding."""
+        old = self.catalog.replace_document(doc, chunks)
+        # After the catalog commit: a crash here leaves orphans that reconcile() removes.
+        self.vectors.delete(old)
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document everywhere; False if it was not indexed."""
+        if self.catalog.sha256_of(doc_id) is None:
+            return False
+        self.vectors.delete(self.catalog.delete_document(doc_id))
+        return True
+
+    def embed_pending(self, progress: EmbedProgress | None = None) -> int:
+        """Embed every un-embedded chunk in batches of ``settings.embed_batch``; return how many."""
+        total, _ = self.catalog.count_pending()
+        done, chars, start = 0, 0, time.perf_counter()
+        while batch := self.catalog.pending(self.settings.embed_batch):
+            texts = [embed_text(c, self.settings.embed_section) for c in batch]
+            self.vectors.upsert(batch, self.embedder.embed_documents(texts))
+            # Flag only after Chroma has the vectors, so a crash re-embeds rather than loses.
+            self.catalog.set_embedded([c.chunk_id for c in batch], True)
+            done += len(batch)
+            chars += sum(len(c.text) for c in batch)
+            if progress:
+                progress(done, total, chars / max(time.perf_counter() - start, 1e-9))
+        return done
+
+    def rebuild_lexical(self) -> LexicalIndex:
+        """Rebuild BM25 from the catalog and save it under ``lexical/``."""
+        with self._lexical_lock:
+            generation = self.catalog.generation()
+            lexical = LexicalIndex.build(self.catalog.chunk_texts(), self.settings.lexical_tokenizer, generation)
+            lexical.save(self.dir / "lexical")
+            self._lexical = lexical
+            if self.meta.get("lexical_tokenizer") != lexical.tokenizer:
+                self.meta["lexical_tokenizer"] = lexical.tokenizer
+                _write_json(self.dir / "index.json", self.meta)
+            return lexical
+
+    def reconcile(self) -> dict[str, int]:
+        """Make Chroma agree with the catalog: drop orphan vectors, re-queue missing ones."""
+        in_chroma = self.vectors.ids()
+        orphans = sorted(in_chroma - set(self.catalog.chunk_ids()))
+        missing = [c for c in self.catalog.chunk_ids(embedded=True) if c not in in_chroma]
+        self.vectors.delete(orphans)
+        self.catalog.set_embedded(missing, False)
+        return {"orphans_removed": len(orphans), "requeued": len(missing)}
+
+    # ---- read side (retrieval, API, eval) ----------------------------------
+
+    def stats(self) -> dict:
+        """Counts plus the settings the index was built with."""
+        counts = self.catalog.counts()
+        return {**counts, "pending": counts["chunks"] - counts["embedded"],
+                **{k: self.meta[k] for k in ("embedder", "dim", "chunk_tokens", "embed_section")},
+                "lexical_tokenizer": self.settings.lexical_tokenizer, "collection": self.meta["collection"],
+                "index_dir": str(self.dir)}
+
+    def documents(self) -> list[dict]:
+        """Metadata of every document (plus sha256 and paragraph/chunk counts), by doc_id."""
+        return self.catalog.documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        """A stored document with its paragraphs, or None."""
+        return self.catalog.document(doc_id)
+
+    def paragraph(self, doc_id: str, n: int) -> Paragraph | None:
+        """Paragraph ``n`` of ``doc_id`` (the citation anchor ``doc_id#n``), or None."""
+        found = self.catalog.paragraphs(doc_id, n, n)
+        return found[0] if found else None
+
+    def paragraphs(self, doc_id: str) -> list[Paragraph]:
+        """All paragraphs of ``doc_id`` in order (empty if unknown)."""
+        return self.catalog.paragraphs(doc_id)
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        """Chunks (with document metadata in ``meta``) in the order of ``ids``; unknown ids skipped."""
+        return self.catalog.get_chunks(list(ids))
+
+    def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """Nearest embedded chunks to ``query`` by cosine similarity, best first."""
+        return self.vectors.query(self.embedder.embed_query(query), k, filters)
+
+    def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """BM25 top ``k`` (score > 0) among the chunks that pass ``filters`` exactly."""
+        allowed = None if filters is None or filters.is_empty() else self.catalog.allowed_chunk_ids(filters)
+        if allowed is not None and not allowed:
+            return []
+        return self._current_lexical().search(query, k, allowed)
+
+    def _current_lexical(self) -> LexicalIndex:
+        """The BM25 index for the catalog's current generation: cached, loaded or rebuilt."""
+        generation = self.catalog.generation()
+        tokenizer = self.settings.lexical_tokenizer
+        with self._lexical_lock:
+            if self._lexical and (self._lexical.generation, self._lexical.tokenizer) == (generation, tokenizer):
+                return self._lexical
+            saved = LexicalIndex.load(self.dir / "lexical")
+            if saved and (saved.generation, saved.tokenizer) == (generation, tokenizer):
+                self._lexical = saved
+                return saved
+        return self.rebuild_lexical()
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,101 @@
+"""BM25 (bm25s) over search-normalised text: CJK unigrams + bigrams and ASCII words.
+
+The index is rebuilt from the catalog after every ingest (seconds for the whole
+corpus) and saved under ``<index_dir>/lexical`` with the chunk id order and the
+catalog generation it was built from; a reader whose catalog generation differs
+rebuilds instead of trusting a stale file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from ingest.normalize import normalize_for_search
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_JIEBA_WORD = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def tokenize(text: str, tokenizer: str = "bigram") -> list[str]:
+    """Search tokens of ``text``: 'bigram' (CJK unigrams+bigrams, ASCII words) or 'jieba' words."""
+    norm = normalize_for_search(text)
+    if tokenizer == "jieba":
+        import jieba  # imported lazily: loading its dictionary takes a second
+
+        return [w for w in jieba.lcut_for_search(norm) if _JIEBA_WORD.search(w)]
+    tokens: list[str] = []
+    for run in _CJK_RUN.findall(norm):
+        tokens.extend(run)
+        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+    tokens.extend(_ASCII_WORD.findall(norm))
+    return tokens
+
+
+class LexicalIndex:
+    """A BM25 model plus the chunk id of each of its rows."""
+
+    def __init__(self, ids: list[str], model: bm25s.BM25 | None, tokenizer: str, generation: int) -> None:
+        self.ids = ids
+        self.model = model
+        self.tokenizer = tokenizer
+        self.generation = generation
+        self._row = {cid: i for i, cid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, items: list[tuple[str, str]], tokenizer: str, generation: int) -> "LexicalIndex":
+        """Index ``(chunk_id, text)`` pairs in order."""
+        if not items:
+            return cls([], None, tokenizer, generation)
+        model = bm25s.BM25()
+        model.index([tokenize(text, tokenizer) for _, text in items], show_progress=False)
+        return cls([cid for cid, _ in items], model, tokenizer, generation)
+
+    def save(self, directory: Path) -> None:
+        """Write atomically: a temp dir swapped in, so a crash leaves the old or the new index."""
+        directory = Path(directory)
+        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.model is not None:
+            self.model.save(str(tmp / "bm25"), show_progress=False)
+        stamp = {"generation": self.generation, "tokenizer": self.tokenizer, "ids": self.ids}
+        (tmp / "ids.json").write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
+        old = directory.with_name(f"{directory.name}.old-{os.getpid()}")
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex | None":
+        """The saved index, or None when there is none (or it is unreadable)."""
+        stamp_path = Path(directory) / "ids.json"
+        if not stamp_path.is_file():
+            return None
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+        model = None
+        if stamp["ids"]:
+            model = bm25s.BM25.load(str(Path(directory) / "bm25"), show_progress=False)
+        return cls(stamp["ids"], model, stamp["tokenizer"], int(stamp["generation"]))
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk_id, score) with score > 0; only ids in ``allowed`` when given."""
+        if self.model is None:
+            return []
+        token_ids = self.model.get_tokens_ids(tokenize(query, self.tokenizer))
+        if not token_ids:
+            return []
+        scores = np.asarray(self.model.get_scores(token_ids), dtype=np.float32)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            mask[[self._row[c] for c in allowed if c in self._row]] = True
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

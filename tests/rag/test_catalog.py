@@ -1,0 +1,72 @@
+"""The SQLite catalog: replace/delete documents, embedded flags, filters, generation."""
+from __future__ import annotations
+
+from rag.catalog import Catalog
+from rag.types import Chunk, Document, Filters, Paragraph
+
+
+def doc(doc_id: str, year: int, region: str, n: int = 3, sha: str = "s1") -> Document:
+    paras = [Paragraph(doc_id, i, ("一、总",), f"{doc_id}第{i}段。") for i in range(1, n + 1)]
+    return Document(doc_id=doc_id, source=f"{doc_id}.txt", paragraphs=paras, title=doc_id, year=year,
+                    region=region, doc_type="provincial_government_work_report", sha256=sha, meta={"x": 1})
+
+
+def chunks_of(d: Document) -> list[Chunk]:
+    return [Chunk(f"{d.doc_id}#{p.n}-{p.n}", d.doc_id, (p.n,), p.text, p.section_path, d.metadata())
+            for p in d.paragraphs]
+
+
+def test_replace_document_returns_old_ids_and_bumps_generation(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    a = doc("p/a", 2024, "广东")
+    assert cat.replace_document(a, chunks_of(a)) == []
+    g1 = cat.generation()
+    a2 = doc("p/a", 2024, "广东", n=2, sha="s2")
+    assert cat.replace_document(a2, chunks_of(a2)) == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
+    assert cat.generation() > g1
+    assert cat.chunk_ids() == ["p/a#1-1", "p/a#2-2"] and cat.sha256_of("p/a") == "s2"
+    assert cat.counts() == {"documents": 1, "paragraphs": 2, "chunks": 2, "embedded": 0}
+
+
+def test_embedded_flags_and_pending(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    a = doc("p/a", 2024, "广东")
+    cat.replace_document(a, chunks_of(a))
+    g = cat.generation()
+    cat.set_embedded(["p/a#1-1"], True)
+    assert cat.generation() == g  # embedding does not invalidate the lexical index
+    assert [c.chunk_id for c in cat.pending(10)] == ["p/a#2-2", "p/a#3-3"]
+    assert cat.count_pending() == (2, len("p/a第2段。") + len("p/a第3段。"))
+    assert cat.chunk_ids(embedded=True) == ["p/a#1-1"]
+
+
+def test_filters_and_reads(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    for d in (doc("p/a", 2024, "广东"), doc("p/b", 2020, "江苏"), doc("p/c", 2024, "江苏")):
+        cat.replace_document(d, chunks_of(d))
+    ids = cat.allowed_chunk_ids(Filters(year_from=2021, regions=("江苏",)))
+    assert ids == {"p/c#1-1", "p/c#2-2", "p/c#3-3"}
+    assert cat.allowed_chunk_ids(Filters(doc_ids=("p/b",), year_to=2019)) == set()
+    got = cat.get_chunks(["p/c#2-2", "nope", "p/a#1-1"])
+    assert [c.chunk_id for c in got] == ["p/c#2-2", "p/a#1-1"]
+    assert got[0].meta["region"] == "江苏" and got[0].section == "一、总"
+    stored = cat.document("p/b")
+    assert stored.year == 2020 and stored.meta == {"x": 1} and len(stored.paragraphs) == 3
+    assert cat.paragraphs("p/b", 2, 2)[0].text == "p/b第2段。"
+    assert [d["doc_id"] for d in cat.documents()] == ["p/a", "p/b", "p/c"]
+    assert cat.documents()[0]["chunks"] == 3 and cat.document("zz") is None
+
+
+def test_delete_document(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    a = doc("p/a", 2024, "广东")
+    cat.replace_document(a, chunks_of(a))
+    assert len(cat.delete_document("p/a")) == 3
+    assert cat.counts() == {"documents": 0, "paragraphs": 0, "chunks": 0, "embedded": 0}
+    assert cat.delete_document("p/a") == []
+
+
+def test_persists_across_connections(tmp_path):
+    a = doc("p/a", 2024, "广东")
+    Catalog(tmp_path / "c.sqlite").replace_document(a, chunks_of(a))
+    assert Catalog(tmp_path / "c.sqlite").chunk_ids() == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]

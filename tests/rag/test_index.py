@@ -1,0 +1,106 @@
+"""Index facade: create/open/mismatch, write side, read side, reconcile."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.embed import HashEmbedder
+from rag.errors import IndexMismatch, IndexNotFound
+from rag.index import Index
+from rag.types import Chunk, Document, Filters, Paragraph
+
+
+def doc(doc_id: str, year: int, texts: list[str], sha: str = "s1") -> Document:
+    paras = [Paragraph(doc_id, i, (), t) for i, t in enumerate(texts, start=1)]
+    return Document(doc_id=doc_id, source=f"{doc_id}.txt", paragraphs=paras, title=doc_id, year=year,
+                    doc_type="national_government_work_report", region="全国", sha256=sha)
+
+
+def chunks_of(d: Document) -> list[Chunk]:
+    return [Chunk(f"{d.doc_id}#{p.n}-{p.n}", d.doc_id, (p.n,), p.text, "", d.metadata()) for p in d.paragraphs]
+
+
+@pytest.fixture
+def index(settings):
+    idx = Index.open(settings, create=True)
+    for d in (doc("g/2024", 2024, ["推动科技创新和产业创新融合发展。", "稳定就业，增加居民收入。"]),
+              doc("g/2020", 2020, ["科技创新取得新进展。", "加强生态环境保护。"])):
+        idx.upsert_document(d, chunks_of(d))
+    idx.embed_pending()
+    idx.rebuild_lexical()
+    yield idx
+    idx.close()
+
+
+def test_missing_index_raises_not_found_with_hint(settings):
+    with pytest.raises(IndexNotFound) as err:
+        Index.open(settings)
+    assert "speechqa ingest ../shared/corpus" in err.value.hint
+
+
+def test_index_json_records_settings(index, settings):
+    meta = json.loads((settings.index_dir / "index.json").read_text())
+    assert meta["embedder"] == "hash/bigram-256" and meta["dim"] == 256
+    assert meta["chunk_tokens"] == settings.chunk_tokens and meta["embed_section"] is True
+    assert meta["lexical_tokenizer"] == "bigram" and meta["schema_version"] == 1
+
+
+def test_mismatched_embedder_dim_is_refused(index, settings):
+    with pytest.raises(IndexMismatch) as err:
+        Index.open(settings, HashEmbedder(dim=128))
+    assert "hash/bigram-256" in str(err.value) and "hash/bigram-128" in str(err.value)
+    assert "--index" in err.value.hint
+
+
+def test_mismatched_chunk_tokens_is_refused(index, settings):
+    with pytest.raises(IndexMismatch, match="chunk_tokens=320"):
+        Index.open(settings.model_copy(update={"chunk_tokens": 512}))
+
+
+def test_read_side(index):
+    assert index.stats()["chunks"] == 4 and index.stats()["embedded"] == 4 and index.stats()["pending"] == 0
+    assert [d["doc_id"] for d in index.documents()] == ["g/2020", "g/2024"]
+    assert index.paragraph("g/2024", 2).text == "稳定就业，增加居民收入。"
+    assert index.paragraph("g/2024", 9) is None
+    assert [p.n for p in index.paragraphs("g/2020")] == [1, 2]
+    assert index.document("g/2020").year == 2020
+    assert [c.chunk_id for c in index.get_chunks(["g/2020#2-2", "g/2024#1-1"])] == ["g/2020#2-2", "g/2024#1-1"]
+
+
+def test_searches_honour_filters(index):
+    lex = index.lexical_search("科技创新", 5)
+    assert {c for c, _ in lex} == {"g/2024#1-1", "g/2020#1-1"}
+    assert [c for c, _ in index.lexical_search("科技创新", 5, Filters(year_from=2021))] == ["g/2024#1-1"]
+    assert index.lexical_search("科技创新", 5, Filters(regions=("广东",))) == []
+    dense = index.dense_search("科技创新", 2, Filters(year_to=2020))
+    assert [c for c, _ in dense] == ["g/2020#1-1", "g/2020#2-2"] and dense[0][1] > dense[1][1]
+
+
+def test_reopen_from_disk_in_new_object(index, settings):
+    before = index.lexical_search("居民收入", 3)
+    again = Index.open(settings)
+    assert again.lexical_search("居民收入", 3) == before
+    assert again.dense_search("居民收入", 1)[0][0] == "g/2024#2-2"
+
+
+def test_replace_and_delete_keep_everything_consistent(index):
+    new = doc("g/2024", 2024, ["只剩一段：发展海洋经济。"], sha="s2")
+    index.upsert_document(new, chunks_of(new))
+    assert index.stats()["pending"] == 1
+    index.embed_pending()
+    assert index.vectors.ids() == {"g/2024#1-1", "g/2020#1-1", "g/2020#2-2"}
+    assert index.lexical_search("海洋经济", 3)[0][0] == "g/2024#1-1"  # stale BM25 is rebuilt
+    assert index.delete_document("g/2020") and not index.delete_document("g/2020")
+    assert index.vectors.ids() == {"g/2024#1-1"} == set(index.catalog.chunk_ids())
+    assert index.lexical_search("科技", 5) == []
+
+
+def test_reconcile_removes_orphans_and_requeues_missing(index):
+    ghost = Chunk("ghost#1-1", "ghost", (1,), "x")
+    index.vectors.upsert([ghost], [[1.0] + [0.0] * 255])
+    index.vectors.delete(["g/2020#2-2"])
+    assert index.reconcile() == {"orphans_removed": 1, "requeued": 1}
+    assert index.catalog.chunk_ids(embedded=False) == ["g/2020#2-2"]
+    assert index.embed_pending() == 1
+    assert index.vectors.ids() == set(index.catalog.chunk_ids())
