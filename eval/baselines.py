@@ -1,0 +1,155 @@
+"""The systems an evaluation compares, behind one small interface.
+
+* ``full``  — our system: hybrid retrieval + the answer stage (verification, citations).
+* ``bm25``  — the same pipeline with only our lexical retriever (dense returns nothing).
+* ``dense`` — the same pipeline with only our dense retriever (lexical returns nothing).
+* ``naive`` — a textbook LangChain RAG: ``RecursiveCharacterTextSplitter(1000, 200)``
+  over the raw documents, ``langchain_chroma.Chroma`` top-k with our embedder, no
+  BM25, no verification, no paragraph citations; the answer is the configured LLM
+  with a plain prompt, or (extractive) the top chunk's best sentence.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rag.config import Settings
+from rag.types import Answer, RetrievedChunk
+
+Ranked = list[tuple[str, str]]
+SYSTEMS = ("naive", "bm25", "dense", "full")
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_REFUSAL = ("没有相关信息", "没有找到", "无法回答", "未提及", "没有提及", "无法确定")
+NAIVE_PROMPT = "请根据以下资料回答问题。如果资料中没有答案，请回答“资料中没有相关信息”。\n\n资料：\n{context}\n\n问题：{question}\n回答："
+
+
+@dataclass
+class System:
+    """``rank(question, n)`` gives the top-n chunks as ``(doc_id, text)``;
+    ``ask(question)`` gives the system's full ``Answer``."""
+
+    name: str
+    rank: Callable[[str, int], Ranked]
+    ask: Callable[[str], Answer]
+
+
+class OneRetrieverIndex:
+    """An ``Index`` view whose other retriever finds nothing, so fusion ranks by one list."""
+
+    def __init__(self, index: Any, keep: str) -> None:
+        self._index = index
+        self._keep = keep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+    def dense_search(self, query: str, k: int, filters: Any = None) -> list[tuple[str, float]]:
+        return self._index.dense_search(query, k, filters) if self._keep == "dense" else []
+
+    def lexical_search(self, query: str, k: int, filters: Any = None) -> list[tuple[str, float]]:
+        return self._index.lexical_search(query, k, filters) if self._keep == "lexical" else []
+
+
+def pipeline_system(name: str, settings: Settings, index: Any, llm: Any) -> System:
+    """Our retrieval + answer stage over ``index`` (full, or a one-retriever view)."""
+    from rag.answer import answer
+    from rag.retrieve import retrieve
+
+    def rank(question: str, n: int) -> Ranked:
+        hits = retrieve(question, index, settings.model_copy(update={"k": n}), None)
+        return [(h.doc_id, h.text) for h in hits]
+
+    return System(name, rank, lambda question: answer(question, settings, index, llm=llm))
+
+
+def best_sentence(question: str, text: str) -> str:
+    """The sentence of ``text`` sharing the most character bigrams with the question."""
+    grams = {question[i:i + 2] for i in range(len(question) - 1)}
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()] or [text.strip()]
+    return max(sentences, key=lambda s: sum(1 for i in range(len(s) - 1) if s[i:i + 2] in grams))
+
+
+def looks_refused(text: str) -> bool:
+    """Whether a free-text answer declines to answer."""
+    return any(marker in text for marker in _REFUSAL)
+
+
+class NaiveRAG:
+    """LangChain's textbook RAG over the raw documents of an index, persisted under ``persist_dir``."""
+
+    def __init__(self, settings: Settings, index: Any, persist_dir: Path, llm: Any = None) -> None:
+        import chromadb
+        from langchain_chroma import Chroma
+
+        self.settings, self.llm = settings, llm
+        sources = sorted(d["source"] for d in index.documents())
+        client = chromadb.PersistentClient(path=str(persist_dir),
+                                           settings=chromadb.config.Settings(anonymized_telemetry=False))
+        self.store = Chroma(collection_name=_collection(index.embedder.name, sources),
+                            embedding_function=index.embedder, client=client,
+                            collection_metadata={"hnsw:space": "cosine"})
+        if self.store._collection.count() == 0:
+            self._build(sources)
+
+    def _build(self, sources: list[str]) -> None:
+        from ingest.loaders import load_text
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+        for source in sources:
+            pieces = splitter.split_text(load_text(Path(self.settings.corpus_dir) / source))
+            meta = {"source": source, "doc_id": Path(source).with_suffix("").as_posix()}
+            for start in range(0, len(pieces), self.settings.embed_batch):
+                batch = pieces[start:start + self.settings.embed_batch]
+                ids = [f"{source}#{start + i}" for i in range(len(batch))]
+                self.store.add_texts(batch, metadatas=[meta] * len(batch), ids=ids)
+
+    def search(self, question: str, n: int) -> list[RetrievedChunk]:
+        """Top-n chunks by cosine similarity."""
+        found = self.store.similarity_search_with_score(question, k=n)
+        return [RetrievedChunk(chunk_id=f"naive:{doc.metadata['source']}:{i}", doc_id=doc.metadata["doc_id"],
+                               source=doc.metadata["source"], paragraphs=[], text=doc.page_content,
+                               score=1.0 - float(dist))
+                for i, (doc, dist) in enumerate(found)]
+
+    def ask(self, question: str) -> Answer:
+        """Retrieve top-k, then answer with a plain prompt (or the top chunk's best sentence)."""
+        start = time.perf_counter()
+        chunks = self.search(question, self.settings.k)
+        retrieved = time.perf_counter()
+        if self.llm is None:
+            text, name = (best_sentence(question, chunks[0].text) if chunks else ""), "extractive (naive)"
+        else:
+            context = "\n\n".join(c.text for c in chunks)
+            text = str(self.llm.invoke(NAIVE_PROMPT.format(context=context, question=question)).content)
+            name = f"{self.settings.llm} (naive)"
+        done = time.perf_counter()
+        return Answer(question=question, answer=text, refused=looks_refused(text), retrieval=chunks, llm=name,
+                      timings_ms={"retrieve": (retrieved - start) * 1000, "generate": (done - retrieved) * 1000,
+                                  "total": (done - start) * 1000})
+
+
+def _collection(embedder_name: str, sources: list[str]) -> str:
+    """One collection per embedder and document set, so a changed corpus is rebuilt, not mixed."""
+    digest = hashlib.sha256("\n".join([embedder_name, *sources]).encode()).hexdigest()[:16]
+    return f"naive-{digest}"
+
+
+def build_systems(names: tuple[str, ...], settings: Settings, index: Any, out_dir: Path,
+                  llm: Any = None) -> list[System]:
+    """The named systems, sharing one index, embedder and LLM."""
+    systems = []
+    for name in names:
+        if name == "naive":
+            naive = NaiveRAG(settings, index, Path(out_dir) / "naive_index", llm)
+            systems.append(System(name, lambda q, n, rag=naive: [(c.doc_id, c.text) for c in rag.search(q, n)],
+                                  naive.ask))
+        else:
+            view = index if name == "full" else OneRetrieverIndex(index, "lexical" if name == "bm25" else "dense")
+            systems.append(pipeline_system(name, settings, view, llm))
+    return systems

@@ -1,0 +1,142 @@
+"""Run an eval set through one or more systems, one question at a time, resumably.
+
+Every finished question is appended to ``<out>/questions.jsonl`` with the hash of
+the configuration that produced it, so a long local-LLM run that is interrupted
+picks up where it stopped (rows with another hash are ignored, not reused).
+Ranking metrics come from a retrieval call for the top max(k, 10) chunks; answer
+metrics and latency come from the answer call (latency = its wall-clock time).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from eval import metrics
+from eval.baselines import SYSTEMS, System, build_systems
+from eval.validate import load_set
+from rag.config import Settings
+from rag.errors import BadRequest
+
+QUESTIONS_FILE = "questions.jsonl"
+
+
+def load_items(set_path: Path, limit: int | None = None) -> list[dict]:
+    """The set's items (first ``limit``); a malformed set raises ``BadRequest`` naming the file."""
+    path = Path(set_path)
+    if not path.is_file():
+        raise BadRequest("set", f"{path} does not exist", "pass --set FILE.jsonl or one of ncp, cmrc, rgb, rgb_neg")
+    items, problems = load_set(path)
+    if problems:
+        raise BadRequest("set", f"{path}: {problems[0]}", "fix the line (python -m eval.validate checks a set)")
+    return items if limit is None else items[:limit]
+
+
+def config_hash(set_path: Path, system: str, settings: Settings, index_stats: dict, *,
+                k: int, retrieval_only: bool) -> str:
+    """A short hash of everything that changes a question's result."""
+    keys = ("llm", "local_model", "openai_model", "candidates", "rrf_k", "lexical_tokenizer", "llm_max_tokens")
+    payload = {"set": hashlib.sha256(Path(set_path).read_bytes()).hexdigest(), "system": system, "k": k,
+               "retrieval_only": retrieval_only, "index": index_stats,
+               **{key: str(getattr(settings, key)) for key in keys}}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def evaluate_question(item: dict, system: System, *, k: int, retrieval_only: bool) -> dict:
+    """Run one question through one system; the row written to questions.jsonl (minus hash)."""
+    start = time.perf_counter()
+    ranked = system.rank(item["question"], max(k, 10))
+    row_metrics: dict[str, Any] = metrics.retrieval_metrics(item, ranked)
+    answer = None
+    if retrieval_only:
+        row_metrics["latency_ms"] = (time.perf_counter() - start) * 1000
+    else:
+        start = time.perf_counter()
+        answer = system.ask(item["question"])
+        row_metrics["latency_ms"] = (time.perf_counter() - start) * 1000
+        row_metrics.update(metrics.answer_metrics(item, answer.answer, answer.refused, answer.citations))
+    return {"id": item["id"], "type": item["type"], "gold_unanswerable": metrics.is_unanswerable(item),
+            "system": system.name, "metrics": row_metrics,
+            "answer": answer.model_dump() if answer is not None else None}
+
+
+def load_done(path: Path) -> dict[tuple[str, str, str], dict]:
+    """Rows already written, keyed by (system, config hash, question id)."""
+    if not path.is_file():
+        return {}
+    done = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a kill; the question is simply redone
+        done[(row["system"], row["config_hash"], row["id"])] = row
+    return done
+
+
+def run_systems(items: Sequence[dict], systems: Sequence[System], hashes: dict[str, str], out_dir: Path, *,
+                k: int, retrieval_only: bool, resume: bool, progress: bool) -> dict[str, list[dict]]:
+    """Evaluate every item with every system, appending each new row to questions.jsonl."""
+    path = Path(out_dir) / QUESTIONS_FILE
+    done = load_done(path) if resume else {}
+    if resume and path.is_file() and not path.read_bytes().endswith(b"\n") and path.stat().st_size:
+        with path.open("a", encoding="utf-8") as out:
+            out.write("\n")  # end a line cut short by a kill, so the next row parses
+    rows: dict[str, list[dict]] = {s.name: [] for s in systems}
+    with path.open("a" if resume else "w", encoding="utf-8") as out, \
+            tqdm(total=len(items) * len(systems), disable=not progress, file=sys.stderr, unit="q") as bar:
+        for system in systems:
+            bar.set_description(system.name)
+            for item in items:
+                row = done.get((system.name, hashes[system.name], item["id"]))
+                if row is None:
+                    row = {**evaluate_question(item, system, k=k, retrieval_only=retrieval_only),
+                           "config_hash": hashes[system.name]}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    out.flush()
+                rows[system.name].append(row)
+                bar.update(1)
+    return rows
+
+
+def chat_model(settings: Settings) -> Any:
+    """The configured chat model, built once for the whole run (None = extractive)."""
+    if settings.llm == "extractive":
+        return None
+    from rag.llm import get_chat_model
+
+    return get_chat_model(settings)
+
+
+def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None, compare: bool = False,
+             out_dir: Path, resume: bool = True, progress: bool = True, retrieval_only: bool = False,
+             index: Any = None) -> dict:
+    """Evaluate ``set_path`` against the index at ``settings.index_dir``; write the reports to ``out_dir``.
+
+    Returns the report dict (also written as report.json/md/html). With ``compare``
+    the naive, bm25, dense and full systems run on the same set and index.
+    """
+    from eval.report import build_report, write_report
+    from rag.index import Index
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = settings.model_copy(update={"k": k})
+    items = load_items(set_path, limit)
+    index = index or Index.open(settings)
+    llm = None if retrieval_only else chat_model(settings)
+    systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir, llm)
+    stats = index.stats()
+    hashes = {s.name: config_hash(set_path, s.name, settings, stats, k=k, retrieval_only=retrieval_only)
+              for s in systems}
+    rows = run_systems(items, systems, hashes, out_dir, k=k, retrieval_only=retrieval_only,
+                       resume=resume, progress=progress)
+    report = build_report(rows, settings, stats, set_path=Path(set_path), k=k, retrieval_only=retrieval_only)
+    write_report(report, out_dir)
+    return report
