@@ -1,0 +1,305 @@
+"""Question analysis: the constraints a question states, as a ``QueryPlan``.
+
+``analyze`` reads years, regions, document types and meetings from the question
+and decides which of them are *hard* filters and which are *soft* boosts:
+
+* A year that names a document ("2019年政府工作报告提出的赤字率", "十九大报告")
+  is a hard filter: that report's numbers live only in that report.
+* A year mentioned as content ("2019年GDP增长了多少") is only a boost on the
+  documents of year X and X+1, because outcomes of year X are reported in the
+  following year's report (the 2019 growth rate is stated in the 2020 report).
+  Targets for year X ("2025年的增长目标") are set in year X's report, so they
+  boost year X alone.
+* A province narrows the search to that province's reports (hard); ``全国`` /
+  ``国务院`` only prefer national documents.
+
+Questions that name several years or regions ("2024年和2025年…分别", "江苏和浙江…")
+get one sub-plan per item so retrieval can fan out. A hard scope that matches
+no document in the catalog (e.g. the 2020 national report, missing from the
+corpus) marks the plan ``unanswerable_scope``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Sequence
+
+from rag.regions import (CONGRESS_YEARS, NATIONAL, PROVINCES, RANGE_RE, YEAR_PAT, cn_number, drop_mention,
+                          normalize_question, region_mentions, year_mentions)
+from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
+from rag.types import Filters
+
+NATIONAL_GWR = "national_government_work_report"
+PROVINCIAL_GWR = "provincial_government_work_report"
+RESOLUTION = "npc_resolution_on_government_work_report"
+CONGRESS = "cpc_national_congress_report"
+LEADER = "leader_speech"
+DISTRICT = "district_party_secretary_speech"
+
+DOC_TYPE_ZH = {NATIONAL_GWR: "国务院政府工作报告", PROVINCIAL_GWR: "省级政府工作报告",
+               RESOLUTION: "全国人大关于政府工作报告的决议", CONGRESS: "党的全国代表大会报告",
+               LEADER: "习近平讲话", DISTRICT: "区委书记讲话"}
+
+_CONGRESS_RE = re.compile(r"(?:中国共产党|中共|党的)第?([一二三四五六七八九十]{1,3})次?(?:全国代表大会|大)"
+                          r"|第([一二三四五六七八九十]{1,3})次全国代表大会"
+                          r"|(?<![一二三四五六七八九十])(十[一二三四五六七八九]|二十)大")
+_CONGRESS_ANY = re.compile(r"党代会|党代表大会|党的全国代表大会")
+_GWR = re.compile(r"政府工作报告|政府报告|两会报告|工作报告")
+_PROVINCIAL_CUE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
+_DISTRICT = re.compile(r"区委|全区|经济工作会议")
+_LEADER_DOC = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
+_LEADER = re.compile(r"习近平|总书记|习主席|国家主席")
+_ECONOMIC = re.compile(r"gdp|国内生产总值|生产总值|经济增长|增长目标|预期目标|赤字率|财政赤字|失业率"
+                       r"|居民消费价格|cpi|粮食产量|专项债|特别国债", re.I)
+_TARGET = re.compile(r"目标|预期|计划|安排|部署|任务|打算|提出")
+_DOC_NOUN = re.compile(r"政府工作报告|政府报告|工作报告|两会|决议|报告|新年贺词|贺词|讲话|致辞|演讲")
+_FILLER = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|政府|党的|习近平|总书记|国家主席|主席|省|市"
+                     rf"|自治区|[\s,、和与及]|{YEAR_PAT}年?|" + "|".join(sorted(
+                         (a for s, f in PROVINCES.items() for a in (s, *f)), key=len, reverse=True)) + ")*")
+
+
+@dataclass(frozen=True)
+class Boost:
+    """Soft preferences: matching chunks get a small RRF bonus (see ``rag.retrieve.boost_bonus``)."""
+
+    years: tuple[int, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.years or self.doc_types or self.regions or self.speakers)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What to search for and where. ``filters`` are hard, ``boost`` is soft."""
+
+    question: str
+    query: str
+    filters: Filters = Filters()
+    boost: Boost = Boost()
+    years: tuple[int, ...] = ()
+    regions: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    sub_plans: tuple["QueryPlan", ...] = ()
+    unanswerable_scope: bool = False
+    reason: str = ""
+    searched: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Raw constraints read from one question (before hard/soft decisions)."""
+
+    years: tuple[int, ...] = ()
+    year_range: tuple[int, int] | None = None
+    report: bool = False
+    target: bool = False
+    regions: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    gwr: str = ""  # "", "auto" (level from the region) or "provincial"
+    economic: bool = False
+    soft_types: tuple[str, ...] = ()
+    congress_years: tuple[int, ...] = ()
+    speakers: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+
+
+def _names_document(norm: str, end: int) -> bool:
+    """True when the text after a year is (after filler words) a document noun."""
+    rest = norm[end:]
+    return bool(_DOC_NOUN.match(rest, _FILLER.match(rest).end()))
+
+
+def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
+    """Document types, congress years and GWR flag named in the question."""
+    congress = [cn_number(next(g for g in m.groups() if g)) for m in _CONGRESS_RE.finditer(norm)]
+    congress_years = tuple(sorted({CONGRESS_YEARS[n] for n in congress if n in CONGRESS_YEARS}))
+    types: list[str] = []
+    soft: list[str] = []
+    if congress_years or _CONGRESS_ANY.search(norm):
+        types.append(CONGRESS)
+    if "决议" in norm:
+        types.append(RESOLUTION)
+    gwr = "" if not _GWR.search(norm) or RESOLUTION in types or CONGRESS in types else (
+        "provincial" if _PROVINCIAL_CUE.search(norm) else "auto")
+    if _DISTRICT.search(norm) and not provinces:
+        types.append(DISTRICT)
+    leader = _LEADER.search(norm)
+    if CONGRESS not in types and (_LEADER_DOC.search(norm) or (leader and "讲话" in norm)):
+        types.append(LEADER)
+    elif leader and CONGRESS not in types:
+        soft.append(LEADER)
+    return {"doc_types": tuple(types), "soft_types": tuple(soft), "gwr": gwr,
+            "economic": bool(_ECONOMIC.search(norm)), "congress_years": congress_years}
+
+
+def _new_year_address(norm: str, catalog: Sequence[dict]) -> tuple[str, ...]:
+    """The 新年贺词 for year X is delivered on 31 Dec of X-1: pin it by title."""
+    m = re.search(rf"({YEAR_PAT})\s*年?的?(?:元旦)?新年贺词", norm)
+    if not m:
+        return ()
+    cn = m.group(1).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+    return tuple(d["doc_id"] for d in catalog
+                 if f"{cn}年新年贺词" in d.get("title", "") or f"{m.group(1)}年新年贺词" in d.get("title", ""))
+
+
+def anchor_year(catalog: Sequence[dict], doc_types: Iterable[str] = (), scope: Filters | None = None) -> int:
+    """The year that 今年/去年/明年 are relative to.
+
+    Inside one scoped document (``scope.doc_ids`` names exactly one) "今年" is that
+    document's year: a report says 今年 about its own year. Otherwise it is the
+    latest year in the corpus for the named document type (the newest report is
+    what a user asking about "今年" means), or the latest year of any document.
+    """
+    by_id = {d["doc_id"]: d for d in catalog}
+    if scope and len(scope.doc_ids) == 1 and by_id.get(scope.doc_ids[0], {}).get("year"):
+        return int(by_id[scope.doc_ids[0]]["year"])
+    types = set(doc_types)
+    years = [d["year"] for d in catalog if d.get("year") and (not types or d.get("doc_type") in types)]
+    years = years or [d["year"] for d in catalog if d.get("year")]
+    return int(max(years)) if years else 0
+
+
+def matches(meta: dict, filters: Filters) -> bool:
+    """Whether one document's metadata satisfies ``filters`` (pure; mirrors the index's filtering)."""
+    year = meta.get("year")
+    if (filters.year_from or filters.year_to) and year is None:
+        return False
+    if filters.year_from and year < filters.year_from or filters.year_to and year > filters.year_to:
+        return False
+    checks = ((filters.doc_types, "doc_type"), (filters.regions, "region"),
+              (filters.speakers, "speaker"), (filters.doc_ids, "doc_id"))
+    return all(not allowed or meta.get(key) in allowed for allowed, key in checks)
+
+
+def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_Reading, list, list]:
+    regions = region_mentions(norm)
+    provinces = any(r != NATIONAL for r, _, _ in regions)
+    kinds = _read_types(norm, provinces)
+    guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
+    years = year_mentions(norm, anchor_year(catalog, guess, scope))
+    rng = RANGE_RE.search(norm)
+    ends = [e for _, _, e in years] + ([rng.end()] if rng else [])
+    speakers = sorted({d["speaker"] for d in catalog if d.get("speaker") and " " not in d["speaker"]
+                       and len(d["speaker"]) >= 2 and d["speaker"] in norm})
+    reading = _Reading(
+        years=tuple(dict.fromkeys(y for y, _, _ in years)),
+        year_range=(int(rng.group(1)), int(rng.group(2))) if rng else None,
+        report=any(_names_document(norm, e) for e in ends), target=bool(_TARGET.search(norm)),
+        regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
+        doc_ids=_new_year_address(norm, catalog), **kinds)
+    return reading, years, regions
+
+
+def _types(gwr: str, provinces: bool, economic: bool) -> tuple[str, ...]:
+    """The report type a GWR mention (or an economic question) points to, by level."""
+    if not (gwr or economic):
+        return ()
+    return (PROVINCIAL_GWR,) if provinces or gwr == "provincial" else (NATIONAL_GWR,)
+
+
+def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
+    provinces = tuple(x for x in r.regions if x != NATIONAL)
+    hard = r.doc_types + _types(r.gwr, bool(provinces), False)
+    if provinces and not hard and not r.soft_types:
+        hard = (PROVINCIAL_GWR,)  # a province without a document type: its report is the only source
+    soft = r.soft_types + (() if hard else _types("", bool(provinces), r.economic))
+    hard_years = r.congress_years or (r.years if r.report else ())
+    span = (min(hard_years), max(hard_years)) if hard_years else (r.year_range if r.report else None)
+    if r.doc_ids:
+        span = None  # pinned by title (新年贺词); its year differs from the one named
+    content = () if r.report else r.years
+    boost_years = [y for x in content for y in ((x,) if r.target else (x, x + 1))]
+    if r.year_range and not r.report:
+        boost_years += range(r.year_range[0], r.year_range[1] + 2)
+    filters = Filters(year_from=span[0] if span else None, year_to=span[1] if span else None,
+                      doc_types=hard, doc_ids=r.doc_ids,
+                      regions=provinces if provinces and set(hard) <= {PROVINCIAL_GWR} else ())
+    boost = Boost(years=tuple(dict.fromkeys(boost_years)), doc_types=soft, speakers=r.speakers,
+                  regions=(NATIONAL,) if NATIONAL in r.regions and not filters.regions else ())
+    return filters, boost
+
+
+def describe_scope(filters: Filters) -> str:
+    """A Chinese description of a hard scope, e.g. ``2020年国务院政府工作报告``."""
+    years = ""
+    if filters.year_from:
+        years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
+                 else f"{filters.year_from}-{filters.year_to}年")
+    types = "、".join("政府工作报告" if t == PROVINCIAL_GWR and filters.regions else DOC_TYPE_ZH.get(t, t)
+                     for t in filters.doc_types) or "文档"
+    return f"{years}{'、'.join(filters.regions)}{types}"
+
+
+def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
+    """A past content year with no report of the relevant type for X or X+1 (future years are targets)."""
+    types = set(filters.doc_types or boost.doc_types)
+    if r.report or not types or not r.years:
+        return ""
+    docs = [d for d in catalog if d.get("doc_type") in types and d.get("year")
+            and matches(d, replace(filters, year_from=None, year_to=None))]
+    latest = max((d["year"] for d in docs), default=0)
+    have = {d["year"] for d in docs}
+    gone = [y for y in r.years if y <= latest and not {y, y + 1} & have]
+    return "、".join(f"{y}年" for y in gone)
+
+
+def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> QueryPlan:
+    filters, boost = _filters_and_boost(r)
+    reason, searched = "", ()
+    if not filters.is_empty():
+        docs = sorted((d for d in catalog if matches(d, filters)), key=lambda d: (d.get("year") or 0, d["doc_id"]))
+        searched = tuple(d.get("title") or d["doc_id"] for d in docs)
+        if not docs:
+            reason = f"语料库中没有{describe_scope(filters)}"
+    gone = "" if reason else _missing_content_year(r, boost, filters, catalog)
+    if gone:
+        types = "、".join(DOC_TYPE_ZH.get(t, t) for t in (filters.doc_types or boost.doc_types))
+        reason = f"语料库中没有涉及{gone}的{types}"
+    return QueryPlan(question=question, query=query, filters=filters, boost=boost, years=r.years,
+                     regions=r.regions, doc_types=filters.doc_types or boost.doc_types,
+                     unanswerable_scope=bool(reason), reason=reason, searched=searched)
+
+
+def _split(norm: str, r: _Reading, years: list, regions: list) -> list[tuple[_Reading, str]]:
+    """One reading per named year (or, failing that, per named region) for comparison questions."""
+    if len(r.years) >= 2:
+        field, mentions = "years", years
+    elif len(r.regions) >= 2:
+        field, mentions = "regions", regions
+    else:
+        return []
+    out = []
+    for item in getattr(r, field):
+        text = norm
+        for value, start, end in sorted(mentions, key=lambda m: -m[1]):
+            if value != item:
+                text = drop_mention(text, start, end)
+        out.append((replace(r, **{field: (item,)}), text))
+    return out
+
+
+def analyze(question: str, catalog_meta: Sequence[dict], scope: Filters | None = None) -> QueryPlan:
+    """Read the question's constraints into a plan (pure).
+
+    ``catalog_meta`` is ``Index.documents()``: one metadata dict per document.
+    ``scope`` is the user's explicit filter, used only to anchor 今年/去年 to a
+    single scoped document's year.
+    """
+    norm = normalize_question(question)
+    reading, years, regions = _read(norm, catalog_meta, scope)
+    plan = _plan(question, norm, reading, catalog_meta)
+    subs = tuple(_plan(question, text, sub, catalog_meta) for sub, text in _split(norm, reading, years, regions))
+    if not subs:
+        return plan
+    missing = [s.reason for s in subs if s.unanswerable_scope]
+    return replace(plan, sub_plans=subs, unanswerable_scope=len(missing) == len(subs), reason="；".join(missing),
+                   searched=tuple(dict.fromkeys(t for s in subs for t in s.searched)),
+                   notes=tuple(f"{m}，其余部分照常检索" for m in missing if len(missing) < len(subs)))
+
+
+__all__ = ["Boost", "QueryPlan", "analyze", "anchor_year", "condense", "describe_scope", "matches",
+           "normalize_question", "DOC_TYPE_ZH"]

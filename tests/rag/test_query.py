@@ -1,0 +1,261 @@
+"""analyze(), condense() and the gazetteer on realistic user phrasings, against the real manifest."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.query import (CONGRESS, DISTRICT, LEADER, NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION, analyze,
+                       anchor_year, describe_scope, matches)
+from rag.regions import PROVINCES, cn_number, condense, find_provinces, normalize_question
+from rag.types import Filters
+
+
+@pytest.fixture(scope="module")
+def catalog(corpus_dir):
+    """Document metadata shaped like Index.documents(), from the corpus manifest."""
+    rows = []
+    for line in (corpus_dir / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        rows.append({"doc_id": r["file"].rsplit(".", 1)[0], "source": r["file"], "title": r["title"],
+                     "year": r["year"], "doc_type": r["doc_type"], "region": r["region"],
+                     "speaker": r["speaker"], "date": r["date"]})
+    return rows
+
+
+def span(plan):
+    return plan.filters.year_from, plan.filters.year_to
+
+
+# ---- years -------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "2019年政府工作报告提出的赤字率是多少？",
+    "２０１９年政府工作報告的赤字率是多少",          # full-width digits, traditional characters
+    "二〇一九年政府工作报告里赤字率定的多少",
+    "2019年的国务院政府工作报告，赤字率？",
+    "19年政府工作报告赤字率",
+    "请问2019政府工作报告赤字率是多少",
+])
+def test_report_year_is_a_hard_filter_on_the_national_report(catalog, question):
+    plan = analyze(question, catalog)
+    assert span(plan) == (2019, 2019)
+    assert plan.filters.doc_types == (NATIONAL_GWR,)
+    assert plan.searched == ("2019年中华人民共和国国务院政府工作报告",)
+    assert not plan.unanswerable_scope
+
+
+@pytest.mark.parametrize("question", ["2019年GDP增长了多少？", "2019年国内生产总值增长多少", "2019年经济增长情况"])
+def test_content_year_boosts_that_year_and_the_next_without_filtering(catalog, question):
+    plan = analyze(question, catalog)
+    assert span(plan) == (None, None)
+    assert plan.boost.years == (2019, 2020)
+    assert plan.filters.is_empty()
+
+
+def test_target_year_boosts_only_that_year(catalog):
+    plan = analyze("2025年的GDP增长目标是多少", catalog)
+    assert plan.boost.years == (2025,)
+    assert plan.boost.doc_types == (NATIONAL_GWR,)
+
+
+def test_year_range_is_a_hard_span_for_a_named_report(catalog):
+    for q in ("2018-2020年政府工作报告中关于脱贫攻坚的表述", "2018至2020年的政府工作报告怎么说脱贫"):
+        plan = analyze(q, catalog)
+        assert span(plan) == (2018, 2020)
+        assert plan.searched == ("2018年中华人民共和国国务院政府工作报告", "2019年中华人民共和国国务院政府工作报告")
+
+
+def test_year_range_as_content_boosts_the_span_and_one_year_after(catalog):
+    plan = analyze("2018到2020年GDP增速分别是多少", catalog)
+    assert plan.filters.is_empty()
+    assert plan.boost.years == (2018, 2019, 2020, 2021)
+
+
+def test_relative_years_follow_the_latest_report_of_the_named_type(catalog):
+    assert anchor_year(catalog, [NATIONAL_GWR]) == 2025
+    assert anchor_year(catalog, [CONGRESS]) == 2022
+    assert span(analyze("去年的政府工作报告提出了哪些目标", catalog)) == (2024, 2024)
+    assert span(analyze("前年的政府工作报告", catalog)) == (2023, 2023)
+    assert analyze("今年GDP目标定了多少", catalog).boost.years == (2025,)
+
+
+def test_relative_years_follow_a_single_scoped_document(catalog):
+    scope = Filters(doc_ids=("national_gwr/cn_gwr_2019",))
+    assert anchor_year(catalog, [], scope) == 2019
+    assert analyze("今年的赤字率目标是多少", catalog, scope=scope).boost.years == (2019,)
+
+
+def test_plan_periods_and_ordinary_numbers_are_not_years(catalog):
+    for q in ("十四五规划的主要目标有哪些", "城镇新增就业1200万人以上是哪一年的目标", "安排2000亿元资金做什么"):
+        plan = analyze(q, catalog)
+        assert plan.years == () and plan.boost.years == () and span(plan) == (None, None)
+
+
+# ---- regions -------------------------------------------------------------------
+
+@pytest.mark.parametrize("question,region", [
+    ("河南2025年的GDP增长目标是多少", "河南"), ("河南省政府工作报告里的粮食产量", "河南"),
+    ("内蒙古自治区今年要建多少新能源", "内蒙古"), ("广西壮族自治区的政府工作报告提到东盟了吗", "广西"),
+    ("廣東省政府工作報告", "广东"), ("陕西省的目标", "陕西"), ("山西的目标", "山西"),
+    ("黑龙江冰雪经济怎么发展", "黑龙江"), ("新疆维吾尔自治区2025年重点工作", "新疆"),
+])
+def test_a_province_scopes_to_its_own_report(catalog, question, region):
+    plan = analyze(question, catalog)
+    assert plan.filters.regions == (region,)
+    assert plan.filters.doc_types == (PROVINCIAL_GWR,)
+    assert len(plan.searched) == 1 and not plan.unanswerable_scope
+
+
+def test_every_province_alias_is_found():
+    for short, full in PROVINCES.items():
+        for alias in (short, *full):
+            assert [r for r, _, _ in find_provinces(f"请问{alias}的报告")] == [short]
+    assert len(PROVINCES) == 31
+
+
+def test_national_cues_prefer_national_documents_without_filtering(catalog):
+    plan = analyze("全国的就业形势怎么样", catalog)
+    assert plan.boost.regions == ("全国",) and plan.filters.is_empty()
+    assert analyze("国务院政府工作报告怎么说", catalog).filters.doc_types == (NATIONAL_GWR,)
+    assert analyze("全国人民代表大会的决议", catalog).boost.regions == ()
+
+
+def test_district_cues_scope_to_the_district_speech(catalog):
+    for q in ("区委书记讲话中全区GDP完成多少", "区委全会上说了什么", "经济工作会议上提到的招商项目", "全区去年财政收入"):
+        plan = analyze(q, catalog)
+        assert plan.filters.doc_types == (DISTRICT,), q
+        assert plan.searched == ("区委书记在区委全会暨区委经济工作会议上的讲话",)
+
+
+# ---- document types and meetings ----------------------------------------------
+
+@pytest.mark.parametrize("question,year", [
+    ("十九大报告提出的2035年目标是什么", 2017), ("党的十八大报告关于全面建成小康社会", 2012),
+    ("二十大报告里的中国式现代化", 2022), ("十七大提出了什么", 2007), ("党的第十五次全国代表大会报告", 1997),
+    ("中国共产党第九次全国代表大会上的报告", 1969), ("十一大的报告", 1977),
+])
+def test_congresses_map_to_their_year(catalog, question, year):
+    plan = analyze(question, catalog)
+    assert plan.filters.doc_types == (CONGRESS,)
+    assert span(plan) == (year, year)
+    assert len(plan.searched) == 1
+
+
+def test_a_congress_with_a_content_year_keeps_the_content_year_soft(catalog):
+    plan = analyze("十九大报告提出的2035年目标是什么", catalog)
+    assert plan.boost.years == (2035,) and not plan.unanswerable_scope
+
+
+def test_congress_pattern_ignores_lookalikes():
+    assert cn_number("十八") == 18 and cn_number("二十") == 20 and cn_number("九") == 9
+    assert cn_number("十十") is None
+
+
+@pytest.mark.parametrize("question", ["加快建设全国统一大市场", "十大工程有哪些", "扩大内需的措施"])
+def test_no_congress_in_ordinary_phrases(catalog, question):
+    assert CONGRESS not in analyze(question, catalog).filters.doc_types
+
+
+def test_resolution_and_leader_speech_types(catalog):
+    assert analyze("2023年关于政府工作报告的决议", catalog).filters.doc_types == (RESOLUTION,)
+    assert analyze("习近平在APEC上的讲话提到了什么", catalog).filters.doc_types == (LEADER,)
+    assert analyze("习近平在全球妇女峰会的致辞", catalog).filters.doc_types == (LEADER,)
+    soft = analyze("习近平怎么看待人工智能", catalog)
+    assert soft.filters.is_empty() and soft.boost.doc_types == (LEADER,) and soft.boost.speakers == ("习近平",)
+
+
+def test_new_year_address_is_pinned_by_title(catalog):
+    plan = analyze("习近平2025年新年贺词说了什么", catalog)
+    assert plan.filters.doc_ids == ("xi_speeches/xi_20241231_1",)
+    assert plan.searched == ("国家主席习近平发表二〇二五年新年贺词",)
+
+
+# ---- comparisons ---------------------------------------------------------------
+
+def test_two_years_fan_out_into_one_sub_plan_each(catalog):
+    plan = analyze("2024年和2025年的增长目标分别是多少？", catalog)
+    assert [s.boost.years for s in plan.sub_plans] == [(2024,), (2025,)]
+    assert [s.query for s in plan.sub_plans] == ["2024年的增长目标分别是多少?", "2025年的增长目标分别是多少?"]
+
+
+def test_two_regions_fan_out_with_their_own_scope(catalog):
+    plan = analyze("江苏和浙江2025年的目标有何不同？", catalog)
+    assert [s.filters.regions for s in plan.sub_plans] == [("江苏",), ("浙江",)]
+    assert all(s.filters.doc_types == (PROVINCIAL_GWR,) for s in plan.sub_plans)
+    assert plan.searched == ("2025年江苏省政府工作报告", "2025年浙江省政府工作报告")
+
+
+def test_national_versus_province_comparison(catalog):
+    plan = analyze("全国和河南的增长目标有什么区别", catalog)
+    national, henan = plan.sub_plans
+    assert national.boost.doc_types == (NATIONAL_GWR,) and national.filters.is_empty()
+    assert henan.filters.regions == ("河南",)
+
+
+# ---- scope that the corpus cannot answer ----------------------------------------
+
+@pytest.mark.parametrize("question,reason", [
+    ("2020年政府工作报告提出的赤字率是多少", "语料库中没有2020年国务院政府工作报告"),
+    ("1990年的政府工作报告讲了什么", "语料库中没有1990年国务院政府工作报告"),
+    ("2024年河南省政府工作报告的GDP目标", "语料库中没有2024年河南政府工作报告"),
+    ("1949年GDP增长了多少", "语料库中没有涉及1949年的国务院政府工作报告"),
+])
+def test_missing_scope_is_unanswerable(catalog, question, reason):
+    plan = analyze(question, catalog)
+    assert plan.unanswerable_scope and plan.reason == reason
+
+
+@pytest.mark.parametrize("question", [
+    "2019年GDP增长了多少", "2020年GDP增长了多少", "2035年远景目标是什么", "十九大报告提出的2035年目标",
+    "2018-2020年政府工作报告中关于脱贫的内容", "1949年新中国成立的意义", "今年的GDP目标",
+])
+def test_answerable_scope_is_not_flagged(catalog, question):
+    assert not analyze(question, catalog).unanswerable_scope
+
+
+def test_comparison_with_one_missing_year_stays_answerable_with_a_note(catalog):
+    plan = analyze("2019年和2020年政府工作报告的赤字率分别是多少", catalog)
+    assert [s.unanswerable_scope for s in plan.sub_plans] == [False, True]
+    assert not plan.unanswerable_scope
+    assert plan.notes and "2020年国务院政府工作报告" in plan.notes[0]
+    both = analyze("2020年和1990年政府工作报告的赤字率分别是多少", catalog)
+    assert both.unanswerable_scope
+
+
+def test_scope_description_and_matching():
+    assert describe_scope(Filters(year_from=2020, year_to=2020, doc_types=(NATIONAL_GWR,))) == "2020年国务院政府工作报告"
+    meta = {"doc_id": "a", "year": 2019, "doc_type": NATIONAL_GWR, "region": "全国"}
+    assert matches(meta, Filters(year_from=2018, year_to=2019, doc_types=(NATIONAL_GWR,)))
+    assert not matches(meta, Filters(year_from=2020))
+    assert not matches({"doc_id": "b"}, Filters(year_to=2020))
+    assert not matches(meta, Filters(regions=("河南",)))
+
+
+def test_normalize_question_handles_width_script_and_numeral_years():
+    assert normalize_question("２０２５年政府工作報告") == "2025年政府工作报告"
+    assert normalize_question("二〇二五年 二零一九年") == "2025年 2019年"
+
+
+# ---- multi-turn condense -------------------------------------------------------
+
+def test_follow_up_year_is_substituted():
+    assert condense("那2023年呢？", ["2024年的增长目标是多少？"]) == "2023年的增长目标是多少?"
+    assert condense("那2023年呢？", ["2024年和2025年的增长目标分别是多少？"]).startswith("2023年的增长目标")
+
+
+def test_follow_up_region_is_substituted_or_added():
+    assert condense("河南呢？", ["2025年江苏的GDP目标是多少？"]) == "2025年河南的GDP目标是多少?"
+    assert condense("浙江省的呢", ["2025年的GDP目标是多少？"]) == "浙江省2025年的GDP目标是多少?"
+
+
+def test_condense_chains_turns_and_accepts_history_shapes():
+    history = [{"role": "user", "content": "2024年GDP目标是多少"}, {"role": "assistant", "content": "5%左右"},
+               ("那2023年呢", "5%左右")]
+    assert condense("河南呢", history) == "河南2023年GDP目标是多少"
+
+
+def test_standalone_questions_are_left_alone():
+    assert condense("赤字率是多少？", ["2024年GDP目标是多少"]) == "赤字率是多少？"
+    assert condense("2023年的赤字率是多少", ["2024年GDP目标是多少"]) == "2023年的赤字率是多少"
+    assert condense("那2023年呢", []) == "那2023年呢"
