@@ -1,0 +1,96 @@
+"""The shipped evaluation set validates against the real corpus; the validator catches broken sets."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.validate import main, norm_for_match, validate_set
+
+REPO = Path(__file__).resolve().parents[2]
+SET = REPO / "eval" / "sets" / "speeches.jsonl"
+DOC = "national_gwr/cn_gwr_2025.txt"
+QUOTE = "今年发展主要预期目标是：国内生产总值增长5%左右"
+
+
+def _item(**overrides) -> dict:
+    item = {"id": "q1", "question": "2025年GDP目标？", "type": "number",
+            "evidence": [{"doc": DOC, "quote": QUOTE}], "answer_keys": [["5%左右"]],
+            "reference_answer": "5%左右。"}
+    item.update(overrides)
+    return item
+
+
+def _write(tmp_path: Path, items: list[dict]) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+def test_real_set_validates_with_zero_problems(corpus_dir):
+    assert validate_set(SET, corpus_dir) == []
+
+
+def test_real_set_ids_and_types(corpus_dir):
+    items = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(items) >= 150
+    assert sum(i["type"] == "unanswerable" for i in items) >= 15
+    assert sum(i["type"] == "comparison" for i in items) >= 15
+
+
+def test_norm_for_match_removes_whitespace_and_unifies_width():
+    assert norm_for_match("５％ 左右\n（一）\u3000ＧＤＰ") == "5%左右(一)GDP"
+
+
+def test_tiny_valid_set_passes(tmp_path, corpus_dir):
+    # Quote split across lines and full-width digits must still match (whitespace-insensitive, NFKC).
+    item = _item(evidence=[{"doc": DOC, "quote": "国内生产总值\n增长５%左右"}])
+    assert validate_set(_write(tmp_path, [item]), corpus_dir, minimums=False) == []
+
+
+def test_catches_broken_quote(tmp_path, corpus_dir):
+    item = _item(evidence=[{"doc": DOC, "quote": "国内生产总值增长9%左右"}])
+    problems = validate_set(_write(tmp_path, [item]), corpus_dir, minimums=False)
+    assert any("quote not found" in p for p in problems)
+
+
+def test_catches_key_not_in_evidence(tmp_path, corpus_dir):
+    problems = validate_set(_write(tmp_path, [_item(answer_keys=[["6%左右", "百分之六"]])]),
+                            corpus_dir, minimums=False)
+    assert any("no alternative of key" in p for p in problems)
+
+
+def test_catches_missing_doc(tmp_path, corpus_dir):
+    item = _item(evidence=[{"doc": "national_gwr/cn_gwr_2020.txt", "quote": QUOTE}])
+    problems = validate_set(_write(tmp_path, [item]), corpus_dir, minimums=False)
+    assert any("cn_gwr_2020.txt" in p and "not found in the corpus" in p for p in problems)
+
+
+def test_catches_duplicate_ids(tmp_path, corpus_dir):
+    problems = validate_set(_write(tmp_path, [_item(), _item()]), corpus_dir, minimums=False)
+    assert any("'q1'" in p and "unique" in p for p in problems)
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"type": "trivia"}, "is not one of"),
+    ({"type": "unanswerable"}, "need empty evidence"),
+    ({"answer_keys": []}, "need evidence and answer_keys"),
+    ({"answer_keys": [[]]}, "answer_keys must be"),
+])
+def test_catches_schema_errors(tmp_path, corpus_dir, overrides, fragment):
+    problems = validate_set(_write(tmp_path, [_item(**overrides)]), corpus_dir, minimums=False)
+    assert any(fragment in p for p in problems)
+
+
+def test_minimums_reported_for_small_set(tmp_path, corpus_dir):
+    problems = validate_set(_write(tmp_path, [_item()]), corpus_dir)
+    assert any("need at least 150" in p for p in problems)
+    assert any("no question cites xi_speeches/" in p for p in problems)
+
+
+def test_cli_exit_codes(tmp_path, corpus_dir, capsys):
+    assert main([str(SET), "--corpus", str(corpus_dir)]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = _write(tmp_path, [_item(), _item()])
+    assert main([str(bad), "--corpus", str(corpus_dir)]) == 1
