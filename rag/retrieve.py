@@ -1,0 +1,208 @@
+"""Hybrid retrieval: BM25 + dense candidates, fused by reciprocal rank fusion.
+
+``retrieve`` turns a question (or a ``QueryPlan`` from ``rag.query.analyze``)
+into ranked ``Hit``s:
+
+1. hard constraints = the user's explicit ``Filters`` AND the plan's filters;
+2. lexical top ``settings.candidates`` and dense top ``settings.candidates``
+   under those constraints, fused with RRF (``1 / (rrf_k + rank)`` per list);
+3. soft boosts (years, document types, regions, speakers the question prefers)
+   add a small bonus, ``BOOST_WEIGHT / (rrf_k + 1)`` per matching dimension —
+   half of what a first place in one list is worth, so a boost reorders close
+   candidates but cannot lift a chunk that neither retriever liked;
+4. if the plan's hard filter matches nothing, search again with the user's
+   filters only (keeping the boost) and mark the hits ``fallback``;
+5. comparison plans fan out: one retrieval per sub-plan, interleaved so each
+   sub-plan holds at least ``ceil(k / n)`` of the results.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Protocol, Sequence
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from rag.config import Settings
+from rag.query import Boost, QueryPlan, analyze
+from rag.types import Chunk, Filters, RetrievedChunk
+
+BOOST_WEIGHT = 0.5
+
+
+class SearchIndex(Protocol):
+    """The read side of ``rag.index.Index`` that retrieval needs."""
+
+    def documents(self) -> list[dict]: ...
+    def get_chunks(self, ids: list[str]) -> list[Chunk]: ...
+    def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
+    def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk with its fused score and its rank in each retriever (1-based)."""
+
+    chunk_id: str
+    doc_id: str
+    paragraphs: tuple[int, ...]
+    text: str
+    score: float
+    source: str = ""
+    section: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+    fallback: bool = False
+
+    def to_retrieved(self) -> RetrievedChunk:
+        """The answer-contract form of this hit."""
+        return RetrievedChunk(chunk_id=self.chunk_id, doc_id=self.doc_id, source=self.source,
+                              paragraphs=list(self.paragraphs), text=self.text, score=self.score)
+
+
+def rrf(rankings: Mapping[str, Sequence[str]], rrf_k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of ``1 / (rrf_k + rank)`` over the lists an id appears in."""
+    scores: dict[str, float] = {}
+    for ids in rankings.values():
+        for rank, cid in enumerate(ids, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+    return scores
+
+
+def boost_bonus(meta: Mapping[str, Any], boost: Boost, rrf_k: int) -> float:
+    """The RRF bonus a chunk with document metadata ``meta`` earns from ``boost``."""
+    hits = sum((bool(boost.years) and meta.get("year") in boost.years,
+                bool(boost.doc_types) and meta.get("doc_type") in boost.doc_types,
+                bool(boost.regions) and meta.get("region") in boost.regions,
+                bool(boost.speakers) and meta.get("speaker") in boost.speakers))
+    return hits * BOOST_WEIGHT / (rrf_k + 1)
+
+
+def _narrow(a: tuple, b: tuple) -> tuple | None:
+    """Intersection of two allow-lists where empty means 'anything'; None if they exclude each other."""
+    if not a or not b:
+        return a or b
+    both = tuple(x for x in a if x in b)
+    return both or None
+
+
+def combine_filters(user: Filters | None, plan: Filters) -> Filters | None:
+    """Both constraints at once (AND); None when they cannot both hold."""
+    user = user or Filters()
+    lo = max((y for y in (user.year_from, plan.year_from) if y), default=None)
+    hi = min((y for y in (user.year_to, plan.year_to) if y), default=None)
+    if lo and hi and lo > hi:
+        return None
+    lists = {name: _narrow(getattr(user, name), getattr(plan, name))
+             for name in ("doc_types", "regions", "speakers", "doc_ids")}
+    if any(v is None for v in lists.values()):
+        return None
+    return Filters(year_from=lo, year_to=hi, **lists)
+
+
+def interleave(lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
+    """Round-robin merge giving each list up to ``ceil(k / len(lists))`` distinct hits.
+
+    The result can hold more than ``k`` hits (``len(lists) * ceil(k / len)``), so
+    no sub-question of a comparison is crowded out by another.
+    """
+    if not lists:
+        return []
+    quota = math.ceil(k / len(lists))
+    seen: set[str] = set()
+    picked: list[list[Hit]] = []
+    for hits in lists:
+        mine = [h for h in hits if h.chunk_id not in seen][:quota]
+        seen.update(h.chunk_id for h in mine)
+        picked.append(mine)
+    return [mine[i] for i in range(quota) for mine in picked if i < len(mine)]
+
+
+def fallback_boost(plan: QueryPlan) -> Boost:
+    """The plan's boost plus its hard constraints turned soft, for the unfiltered fallback search."""
+    f, b = plan.filters, plan.boost
+    years = range(f.year_from, (f.year_to or f.year_from) + 1) if f.year_from else ()
+    return replace(b, years=tuple(dict.fromkeys((*b.years, *years))),
+                   doc_types=tuple(dict.fromkeys((*b.doc_types, *f.doc_types))),
+                   regions=tuple(dict.fromkeys((*b.regions, *f.regions))))
+
+
+def _search(index: SearchIndex, query: str, n: int, filters: Filters | None) -> dict[str, list[str]]:
+    return {"lexical": [cid for cid, _ in index.lexical_search(query, n, filters)],
+            "dense": [cid for cid, _ in index.dense_search(query, n, filters)]}
+
+
+def _doc_of(chunk_id: str) -> str:
+    return chunk_id.rsplit("#", 1)[0]
+
+
+def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters | None,
+          docs: Mapping[str, dict], k: int) -> list[Hit]:
+    """Search, fuse, boost and materialize the top ``k`` hits of one (sub-)plan."""
+    hard = combine_filters(user, plan.filters)
+    lists = _search(index, plan.query, settings.candidates, hard) if hard is not None else {}
+    fallback = not any(lists.values()) and hard != (user or Filters())
+    boost = fallback_boost(plan) if fallback else plan.boost
+    if fallback:
+        lists = _search(index, plan.query, settings.candidates, user)
+    scores = rrf(lists, settings.rrf_k)
+    for cid in scores:
+        scores[cid] += boost_bonus(docs.get(_doc_of(cid), {}), boost, settings.rrf_k)
+    top = sorted(scores, key=lambda c: (-scores[c], c))[:k]
+    ranks = {name: {cid: r for r, cid in enumerate(ids, start=1)} for name, ids in lists.items()}
+    return [_hit(c, scores[c.chunk_id], {n: r[c.chunk_id] for n, r in ranks.items() if c.chunk_id in r},
+                 docs, fallback) for c in index.get_chunks(top)]
+
+
+def _hit(chunk: Chunk, score: float, ranks: dict[str, int], docs: Mapping[str, dict], fallback: bool) -> Hit:
+    meta = {**docs.get(chunk.doc_id, {}), **(chunk.meta or {})}
+    return Hit(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, paragraphs=tuple(chunk.paragraphs),
+               text=chunk.text, score=score, source=str(meta.get("source", "")), section=chunk.section,
+               metadata=meta, ranks=ranks, fallback=fallback)
+
+
+def retrieve(question_or_plan: str | QueryPlan, index: SearchIndex, settings: Settings,
+             filters: Filters | None = None) -> list[Hit]:
+    """The top ``settings.k`` chunks for a question (comparisons: ``ceil(k/n)`` per sub-plan).
+
+    ``filters`` are the user's explicit filters; they are ANDed with the plan's
+    hard constraints. A plain question is analysed against ``index.documents()``.
+    """
+    catalog = index.documents()
+    plan = question_or_plan if isinstance(question_or_plan, QueryPlan) else analyze(
+        question_or_plan, catalog, scope=filters)
+    docs = {d["doc_id"]: d for d in catalog}
+    if not plan.sub_plans:
+        return _rank(plan, index, settings, filters, docs, settings.k)
+    per_plan = [_rank(sub, index, settings, filters, docs, settings.k) for sub in plan.sub_plans]
+    return interleave(per_plan, settings.k)
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over ``retrieve``: Documents carry chunk/doc ids, paragraphs and score."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any
+    settings: Settings
+    filters: Filters | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[LCDocument]:
+        return [to_document(h) for h in retrieve(query, self.index, self.settings, self.filters)]
+
+
+def to_document(hit: Hit) -> LCDocument:
+    """A LangChain ``Document`` for one hit (document metadata plus retrieval fields)."""
+    meta = {**hit.metadata, "chunk_id": hit.chunk_id, "doc_id": hit.doc_id, "source": hit.source,
+            "paragraphs": list(hit.paragraphs), "section": hit.section, "score": hit.score,
+            "ranks": dict(hit.ranks), "fallback": hit.fallback}
+    return LCDocument(page_content=hit.text, metadata=meta)
+
+
+__all__ = ["BOOST_WEIGHT", "Hit", "HybridRetriever", "boost_bonus", "combine_filters", "fallback_boost",
+           "interleave",
+           "retrieve", "rrf", "to_document"]

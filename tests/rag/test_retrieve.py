@@ -1,0 +1,191 @@
+"""Hybrid retrieval: RRF and boost math, filter combination, fallback and fan-out, on a fake index."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from langchain_core.documents import Document as LCDocument
+
+from rag.query import NATIONAL_GWR, PROVINCIAL_GWR, Boost, QueryPlan, analyze, matches
+from rag.retrieve import (BOOST_WEIGHT, Hit, HybridRetriever, boost_bonus, combine_filters, fallback_boost,
+                          interleave, retrieve, rrf)
+from rag.types import Chunk, Filters
+
+DOCS = [
+    {"doc_id": "national_gwr/cn_gwr_2024", "source": "national_gwr/cn_gwr_2024.txt", "year": 2024,
+     "doc_type": NATIONAL_GWR, "region": "全国", "title": "2024年中华人民共和国国务院政府工作报告"},
+    {"doc_id": "national_gwr/cn_gwr_2025", "source": "national_gwr/cn_gwr_2025.txt", "year": 2025,
+     "doc_type": NATIONAL_GWR, "region": "全国", "title": "2025年中华人民共和国国务院政府工作报告"},
+    {"doc_id": "national_gwr/cn_gwr_2019", "source": "national_gwr/cn_gwr_2019.txt", "year": 2019,
+     "doc_type": NATIONAL_GWR, "region": "全国", "title": "2019年中华人民共和国国务院政府工作报告"},
+    {"doc_id": "provincial_gwr_2025/prov_2025_henan", "source": "provincial_gwr_2025/prov_2025_henan.txt",
+     "year": 2025, "doc_type": PROVINCIAL_GWR, "region": "河南", "title": "2025年河南省政府工作报告"},
+]
+
+
+class FakeIndex:
+    """Index read side with fixed rankings; filters are applied like the real index (by document metadata)."""
+
+    def __init__(self, lexical: list[str], dense: list[str]) -> None:
+        self.lexical, self.dense = lexical, dense
+        self.calls: list[tuple[str, str, Filters | None]] = []
+        self.by_doc = {d["doc_id"]: d for d in DOCS}
+
+    def _ranked(self, name: str, order: list[str], query: str, k: int, filters: Filters | None):
+        self.calls.append((name, query, filters))
+        keep = [c for c in order if filters is None or matches(self.by_doc[c.split("#")[0]], filters)]
+        return [(c, 1.0 / (i + 1)) for i, c in enumerate(keep[:k])]
+
+    def documents(self) -> list[dict]:
+        return list(DOCS)
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        return [Chunk(chunk_id=c, doc_id=c.split("#")[0], paragraphs=(int(c.split("#")[1].split("-")[0]),),
+                      text=f"text of {c}", section="一、回顾", meta=dict(self.by_doc[c.split("#")[0]]))
+                for c in ids]
+
+    def lexical_search(self, query, k, filters=None):
+        return self._ranked("lexical", self.lexical, query, k, filters)
+
+    def dense_search(self, query, k, filters=None):
+        return self._ranked("dense", self.dense, query, k, filters)
+
+
+def cid(year_or_region, n: int) -> str:
+    doc = {2024: "national_gwr/cn_gwr_2024", 2025: "national_gwr/cn_gwr_2025", 2019: "national_gwr/cn_gwr_2019",
+           "河南": "provincial_gwr_2025/prov_2025_henan"}[year_or_region]
+    return f"{doc}#{n}-{n}"
+
+
+@pytest.fixture
+def small(settings):
+    return settings.model_copy(update={"k": 4, "candidates": 10, "rrf_k": 60})
+
+
+# ---- pure functions ----------------------------------------------------------
+
+def test_rrf_sums_reciprocal_ranks_across_lists():
+    scores = rrf({"lexical": ["a", "b", "c"], "dense": ["b", "d"]}, 60)
+    assert scores["a"] == pytest.approx(1 / 61)
+    assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores["c"] == pytest.approx(1 / 63)
+    assert scores["d"] == pytest.approx(1 / 62)
+    assert max(scores, key=scores.get) == "b"
+
+
+def test_boost_bonus_is_half_a_first_place_per_matching_dimension():
+    meta = {"year": 2019, "doc_type": NATIONAL_GWR, "region": "全国", "speaker": "李克强"}
+    assert boost_bonus(meta, Boost(), 60) == 0
+    assert boost_bonus(meta, Boost(years=(2019, 2020)), 60) == pytest.approx(BOOST_WEIGHT / 61)
+    both = Boost(years=(2019,), doc_types=(NATIONAL_GWR,), regions=("河南",), speakers=("李克强",))
+    assert boost_bonus(meta, both, 60) == pytest.approx(3 * BOOST_WEIGHT / 61)
+    assert boost_bonus({}, both, 60) == 0
+
+
+def test_combine_filters_intersects_user_and_plan_constraints():
+    user = Filters(year_from=2018, year_to=2022, doc_types=(NATIONAL_GWR, PROVINCIAL_GWR))
+    plan = Filters(year_from=2019, year_to=2019, doc_types=(NATIONAL_GWR,))
+    assert combine_filters(user, plan) == Filters(year_from=2019, year_to=2019, doc_types=(NATIONAL_GWR,))
+    assert combine_filters(None, plan) == plan
+    assert combine_filters(Filters(regions=("河南",)), plan) == Filters(2019, 2019, (NATIONAL_GWR,), ("河南",))
+    assert combine_filters(Filters(year_to=2010), plan) is None
+    assert combine_filters(Filters(doc_types=(PROVINCIAL_GWR,)), plan) is None
+
+
+def test_fallback_boost_turns_hard_constraints_soft():
+    plan = QueryPlan(question="q", query="q", filters=Filters(2020, 2021, (NATIONAL_GWR,)), boost=Boost(years=(2019,)))
+    assert fallback_boost(plan) == Boost(years=(2019, 2020, 2021), doc_types=(NATIONAL_GWR,))
+
+
+def _hit(c: str) -> Hit:
+    return Hit(chunk_id=c, doc_id=c.split("#")[0], paragraphs=(1,), text="", score=0.0)
+
+
+def test_interleave_gives_each_list_its_quota_and_deduplicates():
+    a = [_hit(x) for x in ("a1", "a2", "a3", "a4", "a5")]
+    b = [_hit(x) for x in ("a1", "b1", "b2", "b3")]
+    merged = [h.chunk_id for h in interleave([a, b], 5)]
+    assert merged == ["a1", "b1", "a2", "b2", "a3", "b3"]  # ceil(5/2) = 3 each, a1 counted once
+    assert [h.chunk_id for h in interleave([a[:1], b[1:]], 4)] == ["a1", "b1", "b2"]
+    assert interleave([], 5) == []
+
+
+# ---- retrieve() on the fake index ----------------------------------------------
+
+def test_hits_are_fused_ranked_and_carry_per_retriever_ranks(small):
+    index = FakeIndex(lexical=[cid(2019, 3), cid(2024, 1), cid(2025, 7)], dense=[cid(2024, 1), cid(2025, 7)])
+    hits = retrieve(QueryPlan(question="q", query="q"), index, small)
+    assert [h.chunk_id for h in hits] == [cid(2024, 1), cid(2025, 7), cid(2019, 3)]
+    top = hits[0]
+    assert top.ranks == {"lexical": 2, "dense": 1}
+    assert top.score == pytest.approx(1 / 62 + 1 / 61)
+    assert (top.doc_id, top.paragraphs, top.source) == ("national_gwr/cn_gwr_2024", (1,), "national_gwr/cn_gwr_2024.txt")
+    assert top.metadata["year"] == 2024 and not top.fallback
+    assert hits[2].ranks == {"lexical": 1}
+    assert top.to_retrieved().chunk_id == top.chunk_id
+
+
+def test_boost_reorders_close_candidates_but_adds_none(small):
+    index = FakeIndex(lexical=[cid(2024, 1), cid(2019, 2)], dense=[cid(2024, 1), cid(2019, 2)])
+    plan = QueryPlan(question="q", query="q", boost=Boost(years=(2019,), doc_types=(NATIONAL_GWR,)))
+    hits = retrieve(plan, index, small)
+    assert [h.chunk_id for h in hits] == [cid(2019, 2), cid(2024, 1)]
+    assert hits[0].score == pytest.approx(2 / 62 + 2 * BOOST_WEIGHT / 61)
+    assert cid(2025, 7) not in {h.chunk_id for h in hits}
+
+
+def test_user_filters_and_plan_filters_are_combined(small):
+    index = FakeIndex(lexical=[cid(2024, 1), cid(2019, 2), cid("河南", 4)], dense=[cid(2019, 2)])
+    plan = analyze("2019年政府工作报告提出的赤字率是多少", index.documents())
+    hits = retrieve(plan, index, small, Filters(year_from=2015))
+    assert [h.chunk_id for h in hits] == [cid(2019, 2)]
+    sent = {f for _, _, f in index.calls}
+    assert sent == {Filters(year_from=2019, year_to=2019, doc_types=(NATIONAL_GWR,))}
+
+
+def test_questions_are_analysed_against_the_index_catalog(small):
+    index = FakeIndex(lexical=[cid(2024, 1), cid("河南", 4)], dense=[cid("河南", 4), cid(2024, 1)])
+    hits = retrieve("河南省2025年的粮食产量目标", index, small)
+    assert [h.chunk_id for h in hits] == [cid("河南", 4)]
+    assert index.calls[0][2].regions == ("河南",)
+
+
+def test_empty_hard_filter_falls_back_unfiltered_with_boost(small):
+    index = FakeIndex(lexical=[cid(2024, 1), cid("河南", 4), cid(2019, 2)], dense=[cid("河南", 4), cid(2024, 1)])
+    plan = analyze("2020年政府工作报告提出的赤字率是多少", index.documents())
+    assert plan.unanswerable_scope
+    hits = retrieve(plan, index, small)
+    assert hits and all(h.fallback for h in hits)
+    # national-report boost (from the soft-ened hard filter) lifts the 2024 report over 河南
+    assert hits[0].chunk_id == cid(2024, 1)
+    assert [f for _, _, f in index.calls][-2:] == [None, None]
+
+
+def test_no_fallback_when_user_filters_alone_match_nothing(small):
+    index = FakeIndex(lexical=[cid(2024, 1)], dense=[cid(2024, 1)])
+    hits = retrieve(QueryPlan(question="q", query="q"), index, small, Filters(year_from=2030))
+    assert hits == [] and len(index.calls) == 2
+
+
+def test_comparison_fan_out_keeps_every_sub_question_in_the_top_k(small):
+    # Both retrievers prefer 2025 chunks for every query: without fan-out 2024 would be crowded out.
+    order = [cid(2025, n) for n in range(1, 6)] + [cid(2024, n) for n in range(1, 6)]
+    index = FakeIndex(lexical=order, dense=order)
+    plan = analyze("2024年和2025年的增长目标分别是多少？", index.documents())
+    hits = retrieve(plan, index, small)
+    years = [h.metadata["year"] for h in hits]
+    assert years.count(2024) >= math.ceil(small.k / 2) and years.count(2025) >= math.ceil(small.k / 2)
+    assert len({h.chunk_id for h in hits}) == len(hits)
+    assert {q for _, q, _ in index.calls} == {s.query for s in plan.sub_plans}
+
+
+def test_hybrid_retriever_returns_langchain_documents(small):
+    index = FakeIndex(lexical=[cid(2024, 1), cid(2025, 7)], dense=[cid(2025, 7)])
+    retriever = HybridRetriever(index=index, settings=small, filters=Filters(year_from=2025))
+    docs = retriever.invoke("增长目标")
+    assert all(isinstance(d, LCDocument) for d in docs)
+    assert [d.metadata["chunk_id"] for d in docs] == [cid(2025, 7)]
+    meta = docs[0].metadata
+    assert meta["doc_id"] == "national_gwr/cn_gwr_2025" and meta["paragraphs"] == [7]
+    assert meta["source"] == "national_gwr/cn_gwr_2025.txt" and meta["score"] == pytest.approx((2 + BOOST_WEIGHT) / 61)  # 增长目标 prefers national reports
+    assert docs[0].page_content == f"text of {cid(2025, 7)}"
