@@ -83,7 +83,7 @@ def paragraphs_from_lines(lines: list[str]) -> list[str]:
             blocks.append([])
     blocks = [b for b in blocks if b]
     n_lines = sum(len(b) for b in blocks)
-    if len(blocks) >= 3 and len(blocks) >= 0.25 * n_lines:
+    if len(blocks) >= 2 and len(blocks) >= 0.25 * n_lines:
         # Blank lines separate paragraphs; single newlines are soft (wiki link splits).
         return [join_fragments(b) for b in blocks]
     return reattach_fragments([ln for b in blocks for ln in b])
