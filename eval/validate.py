@@ -79,9 +79,13 @@ def _content_problems(item: dict, where: str, docs: dict[str, str]) -> list[str]
         elif norm_for_match(ev["quote"]) not in text:
             problems.append(f"{where}: quote not found in {ev['doc']}: {ev['quote'][:40]!r}")
     quotes = "".join(norm_for_match(ev["quote"]) for ev in item["evidence"])
+    reference = norm_for_match(item["reference_answer"])
     for key in item["answer_keys"]:
         if not any(norm_for_match(alt) in quotes for alt in key):
             problems.append(f"{where}: no alternative of key {key} appears in the evidence quotes")
+        # The gold answer must pass its own keys, or the metric could never score 1.
+        if not any(norm_for_match(alt) in reference for alt in key):
+            problems.append(f"{where}: reference_answer does not contain any alternative of key {key}")
     return problems
 
 

@@ -61,6 +61,12 @@ def test_catches_key_not_in_evidence(tmp_path, corpus_dir):
     assert any("no alternative of key" in p for p in problems)
 
 
+def test_catches_reference_answer_missing_a_key(tmp_path, corpus_dir):
+    problems = validate_set(_write(tmp_path, [_item(reference_answer="大约五个点。")]),
+                            corpus_dir, minimums=False)
+    assert any("reference_answer does not contain" in p for p in problems)
+
+
 def test_catches_missing_doc(tmp_path, corpus_dir):
     item = _item(evidence=[{"doc": "national_gwr/cn_gwr_2020.txt", "quote": QUOTE}])
     problems = validate_set(_write(tmp_path, [item]), corpus_dir, minimums=False)
