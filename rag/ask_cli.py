@@ -1,0 +1,96 @@
+"""``speechqa ask "问题"``: one verified, cited answer on the command line.
+
+Without ``--json`` the draft streams to stderr while it is generated, then the
+verified answer and its numbered citations go to stdout. ``--json`` prints the
+``Answer`` object exactly as the API returns it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from rag.config import Settings
+from rag.types import DOC_TYPES, Answer, Filters
+
+_YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–~至]\s*(\d{4}))?\s*$")
+
+
+def parse_years(value: str) -> tuple[int, int]:
+    """'2024' → (2024, 2024); '2024-2025' → (2024, 2025)."""
+    match = _YEARS.match(value)
+    if not match:
+        raise argparse.ArgumentTypeError(f"--year {value!r}: expected YYYY or YYYY-YYYY, e.g. 2024-2025")
+    first, last = int(match[1]), int(match[2] or match[1])
+    if first > last:
+        raise argparse.ArgumentTypeError(f"--year {value!r}: the range runs backwards; write {last}-{first}")
+    return first, last
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``ask`` subcommand."""
+    p = sub.add_parser("ask", help="answer a question with verified paragraph citations")
+    p.add_argument("question", help="the question, in Chinese")
+    p.add_argument("--index", dest="index_dir", type=Path, help="index directory (default: settings)")
+    p.add_argument("--llm", choices=("local", "openai", "extractive"), help="answering backend")
+    p.add_argument("--k", type=int, help="chunks given to the answer stage")
+    p.add_argument("--year", type=parse_years, help="YYYY or YYYY-YYYY")
+    p.add_argument("--doc-type", dest="doc_types", action="append", choices=DOC_TYPES, default=[])
+    p.add_argument("--region", dest="regions", action="append", default=[], help="e.g. 河南 (repeatable)")
+    p.add_argument("--quote", action="store_true", help="原文引用: only verbatim cited sentences")
+    p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    p.set_defaults(func=run)
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters | None:
+    """The explicit filters the flags ask for, or None."""
+    years = args.year or (None, None)
+    filters = Filters(year_from=years[0], year_to=years[1], doc_types=tuple(args.doc_types),
+                      regions=tuple(args.regions))
+    return None if filters.is_empty() else filters
+
+
+def format_answer(answer: Answer) -> str:
+    """The human-readable answer: text, numbered citations with quotes, dropped sentences."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("引用：")
+    for c in answer.citations:
+        year = f"（{c.year}年）" if c.year else ""
+        section = f" · {c.section}" if c.section else ""
+        lines.append(f"[{c.n}] 《{c.title or c.doc_id}》{year}第{c.paragraph}段{section}  ({c.doc_id}#{c.paragraph})")
+        lines.append(f"    “{c.quote}”")
+    if answer.unsupported:
+        lines.append("未能在资料中核实、已删除的句子：")
+        lines.extend(f"  - {s}" for s in answer.unsupported)
+    if answer.searched:
+        lines.append("检索范围：" + "；".join(answer.searched))
+    total = answer.timings_ms.get("total", 0.0)
+    lines.append(f"（回答：{answer.llm}，用时 {total / 1000:.1f} 秒）")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, settings: Settings, index=None) -> int:
+    """Answer ``args.question``; exit code 0. Errors propagate to the dispatcher."""
+    from rag.answer import answer_stream
+
+    if index is None:
+        from rag.index import Index
+
+        index = Index.open(settings)
+    events = answer_stream(args.question, settings, index, filters=filters_from_args(args),
+                           mode="quote" if args.quote else "answer")
+    result = None
+    for kind, payload in events:
+        if kind == "token" and not args.json:
+            print(payload, end="", file=sys.stderr, flush=True)
+        elif kind == "answer":
+            result = payload
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print("", file=sys.stderr)
+        print(format_answer(result))
+    return 0

@@ -1,0 +1,163 @@
+"""The answer chain in LCEL: condense → plan + retrieve → windows/prompt → LLM → verify.
+
+``build_chain`` returns one ``Runnable`` taking ``{"question", "history",
+"filters", "mode"}`` and returning an ``Answer``. Its stages are exposed
+separately (``Stages``) so ``answer_stream`` can stream the LLM's tokens between
+retrieval and verification. Each stage adds its wall time to ``timings_ms``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from time import perf_counter
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from rag.config import Settings
+from rag.errors import LLMBusy, LLMUnavailable
+from rag.extractive import RELEVANCE_MIN, extractive_answer, relevance
+from rag.prompts import PROMPT, build_context
+from rag.types import Answer, RetrievedChunk
+from rag.verify import Evidence, render, verify
+
+REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
+CLOSEST = 3
+
+
+@dataclass
+class Deps:
+    """The collaborators a chain calls; tests replace them with fakes."""
+
+    analyze: Callable[..., Any]
+    retrieve: Callable[..., list]
+    condense: Callable[[str, list], str]
+
+    @classmethod
+    def default(cls) -> "Deps":
+        from rag.query import analyze, condense
+        from rag.retrieve import retrieve
+
+        return cls(analyze=analyze, retrieve=retrieve, condense=condense)
+
+
+def timed_call(name: str, fn: Callable[[dict], dict], state: dict) -> dict:
+    """Merge ``fn(state)`` into the state and record its wall time in ms under ``name``."""
+    start = perf_counter()
+    out = fn(state)
+    timings = {**state.get("timings", {}), name: round((perf_counter() - start) * 1000, 1)}
+    return {**state, **out, "timings": timings}
+
+
+def _timed(name: str, fn: Callable[[dict], dict]) -> RunnableLambda:
+    return RunnableLambda(lambda state: timed_call(name, fn, state), name=name)
+
+
+def evidence_from_hits(hits: list, index) -> list[Evidence]:
+    """Each paragraph of each hit, once, in retrieval order, with its document metadata."""
+    seen, out = set(), []
+    for hit in hits:
+        meta = getattr(hit, "metadata", None) or {}
+        for n in hit.paragraphs:
+            para = None if (hit.doc_id, n) in seen else index.paragraph(hit.doc_id, n)
+            seen.add((hit.doc_id, n))
+            if para is None:
+                continue
+            out.append(Evidence(doc_id=para.doc_id, n=para.n, text=para.text, section=para.section_path,
+                                title=meta.get("title", ""), year=meta.get("year"),
+                                source=getattr(hit, "source", "") or meta.get("source", ""),
+                                region=meta.get("region"), speaker=meta.get("speaker")))
+    return out
+
+
+class Stages:
+    """The chain's stages, bound to one settings/index/model."""
+
+    def __init__(self, settings: Settings, index, llm: BaseChatModel | None, label: str,
+                 deps: Deps | None = None) -> None:
+        self.settings, self.index, self.llm, self.label = settings, index, llm, label
+        self.deps = deps or Deps.default()
+        self.generator = PROMPT | llm | StrOutputParser() if llm is not None else None
+
+    def prepare(self, state: dict) -> dict:
+        """Condense the follow-up, plan, retrieve, and collect evidence paragraphs."""
+        question = state["question"]
+        if state.get("history"):
+            question = self.deps.condense(question, state["history"])
+        plan = self.deps.analyze(question, self.index.documents())
+        hits = self.deps.retrieve(plan, self.index, self.settings, state.get("filters"))
+        evidence = evidence_from_hits(hits, self.index)
+        relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
+        return {"standalone": question, "plan": plan, "hits": hits, "evidence": evidence,
+                "answerable": relevant and not getattr(plan, "unanswerable_scope", False)}
+
+    def prompt_vars(self, state: dict) -> dict:
+        return {"question": state["standalone"], "context": build_context(state["standalone"], state["evidence"])}
+
+    def generate(self, state: dict) -> dict:
+        """The LLM draft, or the extractive one without/instead of an unavailable LLM."""
+        if not state["answerable"]:
+            return {"draft": "", "llm": self.label}
+        if self.generator is None:
+            return self.extractive(state, self.label)
+        try:
+            return {"draft": self.generator.invoke(self.prompt_vars(state)), "llm": self.label}
+        except (LLMUnavailable, LLMBusy) as exc:
+            return self.extractive(state, fallback_label(self.label, exc))
+
+    def extractive(self, state: dict, label: str) -> dict:
+        return {"draft": extractive_answer(state["standalone"], state["evidence"]), "llm": label}
+
+    def finalize(self, state: dict) -> dict:
+        """Verify the draft and build the Answer (or the refusal)."""
+        evidence = state["evidence"]
+        checked = verify(state.get("draft", ""), evidence, state["standalone"])
+        base = {"question": state["question"], "unsupported": checked.unsupported,
+                "retrieval": retrieved_chunks(state["hits"]), "llm": state.get("llm", self.label),
+                "searched": list(getattr(state["plan"], "searched", ()))}
+        if not state["answerable"] or checked.refused:
+            return {"result": base | {"answer": refusal_text(state["plan"], evidence), "refused": True}}
+        text, citations = render(checked, evidence, quote_mode=state.get("mode") == "quote")
+        if checked.refusals and state.get("mode") != "quote":
+            text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
+        return {"result": base | {"answer": text, "citations": citations}}
+
+
+def fallback_label(label: str, exc: Exception) -> str:
+    """How the answer names an extractive fallback, e.g. 'extractive (fallback: local unavailable)'."""
+    backend = label.split("/")[0]
+    why = "busy" if isinstance(exc, LLMBusy) else "unavailable"
+    return f"extractive (fallback: {backend} {why})"
+
+
+def retrieved_chunks(hits: list) -> list[RetrievedChunk]:
+    return [RetrievedChunk(chunk_id=h.chunk_id, doc_id=h.doc_id, source=getattr(h, "source", "") or "",
+                           paragraphs=list(h.paragraphs), text=h.text, score=float(h.score)) for h in hits]
+
+
+def refusal_text(plan, evidence: list[Evidence]) -> str:
+    """The refusal, the plan's reason if any, and the closest paragraphs (no [n] markers)."""
+    lines = [REFUSAL_TEXT]
+    if getattr(plan, "reason", ""):
+        lines.append(f"（{plan.reason}）")
+    closest = [f"《{ev.title or ev.doc_id}》第{ev.n}段" for ev in evidence[:CLOSEST]]
+    if closest:
+        lines.append("最接近的段落：" + "；".join(closest))
+    return "\n".join(lines)
+
+
+def build_chain(stages: Stages) -> Runnable:
+    """The whole answer chain as one LCEL runnable returning an ``Answer``."""
+    return (RunnablePassthrough()
+            | _timed("retrieve", stages.prepare)
+            | _timed("generate", stages.generate)
+            | _timed("verify", stages.finalize)
+            | RunnableLambda(to_answer, name="answer"))
+
+
+def to_answer(state: dict) -> Answer:
+    timings = dict(state["timings"])
+    timings["total"] = round(sum(timings.values()), 1)
+    return Answer(**state["result"], timings_ms=timings)
