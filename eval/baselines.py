@@ -55,8 +55,12 @@ class OneRetrieverIndex:
         return self._index.lexical_search(query, k, filters) if self._keep == "lexical" else []
 
 
-def pipeline_system(name: str, settings: Settings, index: Any, llm: Any) -> System:
-    """Our retrieval + answer stage over ``index`` (full, or a one-retriever view)."""
+def pipeline_system(name: str, settings: Settings, index: Any) -> System:
+    """Our retrieval + answer stage over ``index`` (full, or a one-retriever view).
+
+    The answer stage resolves the configured LLM itself (the local model is loaded
+    once per process) and falls back to extractive answers when it is unavailable.
+    """
     from rag.answer import answer
     from rag.retrieve import retrieve
 
@@ -64,7 +68,7 @@ def pipeline_system(name: str, settings: Settings, index: Any, llm: Any) -> Syst
         hits = retrieve(question, index, settings.model_copy(update={"k": n}), None)
         return [(h.doc_id, h.text) for h in hits]
 
-    return System(name, rank, lambda question: answer(question, settings, index, llm=llm))
+    return System(name, rank, lambda question: answer(question, settings, index))
 
 
 def best_sentence(question: str, text: str) -> str:
@@ -140,16 +144,19 @@ def _collection(embedder_name: str, sources: list[str]) -> str:
     return f"naive-{digest}"
 
 
-def build_systems(names: tuple[str, ...], settings: Settings, index: Any, out_dir: Path,
-                  llm: Any = None) -> list[System]:
-    """The named systems, sharing one index, embedder and LLM."""
+def build_systems(names: tuple[str, ...], settings: Settings, index: Any, out_dir: Path, *,
+                  with_llm: bool = True) -> list[System]:
+    """The named systems, sharing one index, embedder and configured LLM."""
     systems = []
     for name in names:
         if name == "naive":
+            from rag.llm import get_chat_model
+
+            llm = get_chat_model(settings) if with_llm else None
             naive = NaiveRAG(settings, index, Path(out_dir) / "naive_index", llm)
             systems.append(System(name, lambda q, n, rag=naive: [(c.doc_id, c.text) for c in rag.search(q, n)],
                                   naive.ask))
         else:
             view = index if name == "full" else OneRetrieverIndex(index, "lexical" if name == "bm25" else "dense")
-            systems.append(pipeline_system(name, settings, view, llm))
+            systems.append(pipeline_system(name, settings, view))
     return systems

@@ -50,7 +50,8 @@ def build_report(rows_by_system: dict[str, list[dict]], settings: Settings, stat
         "summary": metrics.summarize(rows), "by_type": metrics.summarize_by_type(rows),
         "config": run_config(settings, stats, rows, k=k, retrieval_only=retrieval_only),
         "questions": [{"id": r["id"], "type": r["type"], "gold_unanswerable": r["gold_unanswerable"],
-                       "metrics": r["metrics"], "answer": r["answer"]} for r in rows],
+                       "metrics": r["metrics"], "ranked": r.get("ranked", []), "answer": r["answer"]}
+                      for r in rows],
     }
     if len(rows_by_system) > 1:
         report["systems"] = {name: metrics.summarize(r) for name, r in rows_by_system.items()}

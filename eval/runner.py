@@ -62,7 +62,7 @@ def evaluate_question(item: dict, system: System, *, k: int, retrieval_only: boo
         row_metrics["latency_ms"] = (time.perf_counter() - start) * 1000
         row_metrics.update(metrics.answer_metrics(item, answer.answer, answer.refused, answer.citations))
     return {"id": item["id"], "type": item["type"], "gold_unanswerable": metrics.is_unanswerable(item),
-            "system": system.name, "metrics": row_metrics,
+            "system": system.name, "metrics": row_metrics, "ranked": [list(c) for c in ranked],
             "answer": answer.model_dump() if answer is not None else None}
 
 
@@ -105,15 +105,6 @@ def run_systems(items: Sequence[dict], systems: Sequence[System], hashes: dict[s
     return rows
 
 
-def chat_model(settings: Settings) -> Any:
-    """The configured chat model, built once for the whole run (None = extractive)."""
-    if settings.llm == "extractive":
-        return None
-    from rag.llm import get_chat_model
-
-    return get_chat_model(settings)
-
-
 def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None, compare: bool = False,
              out_dir: Path, resume: bool = True, progress: bool = True, retrieval_only: bool = False,
              index: Any = None) -> dict:
@@ -130,8 +121,8 @@ def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | Non
     settings = settings.model_copy(update={"k": k})
     items = load_items(set_path, limit)
     index = index or Index.open(settings)
-    llm = None if retrieval_only else chat_model(settings)
-    systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir, llm)
+    systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir,
+                            with_llm=not retrieval_only)
     stats = index.stats()
     hashes = {s.name: config_hash(set_path, s.name, settings, stats, k=k, retrieval_only=retrieval_only)
               for s in systems}
