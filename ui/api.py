@@ -1,0 +1,134 @@
+"""The HTTP API: answers as JSON and as Server-Sent Events, health, errors, auth.
+
+Every answer route returns the same ``rag.types.Answer`` as ``speechqa ask --json``.
+``SpeechQAError`` becomes ``{"error","message","hint"}`` with the class's HTTP
+status (``LLMBusy`` adds ``Retry-After``); nothing else ever leaks a traceback.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, AsyncIterator
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from rag.errors import BadRequest, LLMBusy, SpeechQAError
+from rag.types import Answer
+from ui.runtime import EventStream, Runtime
+from ui.schemas import AnswerRequest
+from ui.security import BodyLimitMiddleware, bearer_ok, body_limits, token_of
+
+log = logging.getLogger("speechqa.api")
+
+
+def error_response(exc: SpeechQAError) -> JSONResponse:
+    """The JSON error body and status for a SpeechQA error."""
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LLMBusy) else None
+    return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map SpeechQA errors, validation errors and anything unexpected onto clean JSON bodies."""
+
+    @app.exception_handler(SpeechQAError)
+    async def _speechqa(_: Request, exc: SpeechQAError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        return error_response(BadRequest(field, first.get("msg", "invalid request"),
+                                         "see the request schema at /docs"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"error": "InternalError", "message": "internal server error / 服务器内部错误",
+                             "hint": "see the server log; retry, or report the question that caused it"},
+                            status_code=500)
+
+
+def require_token(request: Request) -> None:
+    """Dependency for /api and /v1: the bearer token, when one is configured."""
+    token = token_of(request.app.state.runtime.settings)
+    if not bearer_ok(request.headers.get("authorization"), token):
+        raise _Unauthorized()
+
+
+class _Unauthorized(SpeechQAError):
+    http_status = 401
+
+    def __init__(self) -> None:
+        super().__init__("missing or wrong API token / API 令牌缺失或错误",
+                         "send the header `Authorization: Bearer <SPEECHQA_API_TOKEN>`")
+
+
+async def sse_events(stream: EventStream) -> AsyncIterator[dict]:
+    """SSE events for an answer stream: ``token``…, then ``answer`` (or ``error``)."""
+    events = iter(stream)
+    try:
+        async for kind, value in iterate_in_threadpool(events):
+            if kind == "token":
+                yield {"event": "token", "data": json.dumps({"text": value}, ensure_ascii=False)}
+            elif kind == "answer":
+                yield {"event": "answer", "data": value.model_dump_json()}
+    except SpeechQAError as exc:
+        yield {"event": "error", "data": json.dumps(exc.to_dict(), ensure_ascii=False)}
+    except Exception:  # the client gets a clean event; the log keeps the traceback
+        log.exception("answer stream failed")
+        yield {"event": "error", "data": json.dumps(
+            {"error": "InternalError", "message": "internal server error / 服务器内部错误",
+             "hint": "see the server log"}, ensure_ascii=False)}
+    finally:
+        await run_in_threadpool(stream.close)
+
+
+def answer_router() -> APIRouter:
+    """/api/answer (JSON) and /api/answer/stream (SSE)."""
+    router = APIRouter(prefix="/api", tags=["answer"], dependencies=[Depends(require_token)])
+
+    @router.post("/answer", response_model=Answer)
+    def answer(body: AnswerRequest, request: Request) -> Answer:
+        """Answer a question with verified paragraph citations (blocking; runs in the threadpool)."""
+        runtime: Runtime = request.app.state.runtime
+        return runtime.answer(runtime.check_question(body.question), **body.call_kwargs())
+
+    @router.post("/answer/stream", response_class=EventSourceResponse,
+                 responses={200: {"description": "SSE: `token` events, then one `answer` event (Answer JSON)"
+                                                 " or an `error` event."}})
+    async def answer_stream(body: AnswerRequest, request: Request) -> EventSourceResponse:
+        """Stream an answer: tokens as they are generated, then the verified Answer."""
+        runtime: Runtime = request.app.state.runtime
+        question = runtime.check_question(body.question)
+        # Admission (and so a 503 when the LLM queue is full) happens before any byte is sent.
+        stream = await run_in_threadpool(lambda: runtime.stream(question, **body.call_kwargs()))
+        return EventSourceResponse(sse_events(stream), ping=15)
+
+    return router
+
+
+def create_api(runtime: Runtime) -> FastAPI:
+    """The FastAPI app with every API route (the chat UI is mounted by ``ui.server``)."""
+    from ui.documents_api import documents_router
+    from ui.openai_api import openai_router
+
+    app = FastAPI(title="SpeechQA", version="0.1.0",
+                  description="Cited answers over Chinese speeches and government work reports.")
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, **body_limits(runtime.settings))
+
+    @app.get("/healthz", tags=["status"])
+    def healthz() -> dict[str, Any]:
+        """Index counts, indexing progress, which LLM backend answers and whether it is ready."""
+        return runtime.health()
+
+    app.include_router(answer_router())
+    app.include_router(documents_router(require_token))
+    app.include_router(openai_router(require_token))
+    return app

@@ -1,0 +1,137 @@
+"""Pure HTML rendering for the chat window: answers with citation cards, paragraphs, status.
+
+Everything taken from documents or answers is escaped; the only markup is ours.
+Answers render as one HTML block without blank lines, so the chat's Markdown
+renderer leaves characters such as ``*`` (masked place names) alone.
+"""
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from typing import Any
+
+from rag.types import Answer, Citation
+
+_REF = re.compile(r"\[(\d+)\]")
+DOC_TYPE_LABELS = {
+    "national_government_work_report": "国务院政府工作报告",
+    "provincial_government_work_report": "省级政府工作报告",
+    "local_government_work_report": "地方政府工作报告",
+    "npc_resolution_on_government_work_report": "全国人大决议",
+    "cpc_national_congress_report": "党代会报告",
+    "leader_speech": "领导人讲话",
+    "district_party_secretary_speech": "区委书记讲话",
+    "other": "其他",
+}
+PHASE_LABELS = {"idle": "待命", "lexical": "解析与关键词索引中", "embedding": "向量化中", "ready": "完成",
+                "error": "出错"}
+
+
+def esc(text: Any) -> str:
+    """HTML-escape anything (None → '')."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def highlight(text: str, quote: str) -> str:
+    """Escaped ``text`` with the first occurrence of ``quote`` wrapped in ``<mark>``."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return esc(text)
+    return esc(text[:at]) + f"<mark>{esc(quote)}</mark>" + esc(text[at + len(quote):])
+
+
+def citation_title(c: Citation) -> str:
+    """'[n] 标题（年份）· 第n段' as plain text."""
+    year = f"（{c.year}）" if c.year else ""
+    return f"[{c.n}] {c.title or c.doc_id}{year} · 第{c.paragraph}段"
+
+
+def citation_card(c: Citation, key: str) -> str:
+    """A collapsible card: title, year, section path, paragraph number, paragraph with the quote marked."""
+    section = f'<div class="sq-path">{esc(c.section)}</div>' if c.section else ""
+    return (f'<details class="sq-cite" id="sq-{key}-{c.n}"><summary>{esc(citation_title(c))}</summary>'
+            f'{section}<p class="sq-para-text">{highlight(c.text, c.quote)}</p>'
+            f'<div class="sq-anchor">{esc(c.doc_id)}#{c.paragraph}</div></details>')
+
+
+def _mark_unsupported(body: str, unsupported: list[str]) -> str:
+    for sentence in unsupported:
+        escaped = esc(sentence)
+        if escaped and escaped in body:
+            body = body.replace(escaped, f'<span class="sq-unsupported" title="未能在引用原文中核实">'
+                                         f'{escaped}</span>', 1)
+    return body
+
+
+def answer_html(answer: Answer, key: str | None = None) -> str:
+    """The final answer: text with linked [n] markers, unsupported sentences marked, citation cards."""
+    key = key or uuid.uuid4().hex[:8]
+    body = _mark_unsupported(esc(answer.answer), answer.unsupported)
+    known = {c.n for c in answer.citations}
+    body = _REF.sub(lambda m: (f'<a class="sq-ref" href="#sq-{key}-{m.group(1)}" data-cite="sq-{key}-{m.group(1)}">'
+                               f'[{m.group(1)}]</a>') if int(m.group(1)) in known else m.group(0), body)
+    body = body.replace("\n", "<br>")
+    parts = ['<div class="sq-answer">']
+    if answer.refused:
+        parts.append('<div class="sq-refused">【拒答】未找到可靠依据</div>')
+    parts.append(f'<div class="sq-text">{body}</div>')
+    if answer.unsupported:
+        parts.append(f'<div class="sq-warn">【提示】有 {len(answer.unsupported)} 句未能在原文中核实（已标出）</div>')
+    if answer.citations:
+        parts.append('<div class="sq-cites"><div class="sq-cites-h">参考资料（点击展开原文段落）</div>'
+                     + "".join(citation_card(c, key) for c in answer.citations) + "</div>")
+    parts.append(f'<div class="sq-meta">回答方式：{esc(answer.llm or "extractive")}</div></div>')
+    return "".join(parts)
+
+
+def draft_html(text: str) -> str:
+    """The streamed, not yet verified draft."""
+    return f'<div class="sq-answer sq-draft">{esc(text).replace(chr(10), "<br>")}<span class="sq-cursor">▍</span></div>'
+
+
+def paragraph_html(view: dict, quote: str = "") -> str:
+    """The side panel: a cited paragraph (quote marked) between its neighbours."""
+    year = f"（{view['year']}）" if view.get("year") else ""
+    neighbour = lambda p, label: (f'<div class="sq-neighbour"><span class="sq-n">{label} 第{p["n"]}段</span>'  # noqa: E731
+                                  f'{esc(p["text"])}</div>' if p else "")
+    return (f'<div class="sq-source"><div class="sq-source-title">{esc(view["title"] or view["doc_id"])}{year}</div>'
+            f'<div class="sq-path">{esc(view["section"])}</div>'
+            f'{neighbour(view.get("prev"), "上一段")}'
+            f'<div class="sq-cited"><span class="sq-n">第{view["n"]}段</span>{highlight(view["text"], quote)}</div>'
+            f'{neighbour(view.get("next"), "下一段")}'
+            f'<div class="sq-anchor">{esc(view["anchor"])}</div></div>')
+
+
+def document_html(doc: Any) -> str:
+    """All paragraphs of a document, numbered, with a heading line wherever the section changes."""
+    rows, last = [], None
+    for p in doc.paragraphs:
+        if p.section and p.section != last:
+            rows.append(f'<div class="sq-path">{esc(p.section_path)}</div>')
+            last = p.section
+        rows.append(f'<div class="sq-para" id="p-{p.n}"><span class="sq-n">第{p.n}段</span>{esc(p.text)}</div>')
+    meta = " · ".join(esc(x) for x in (doc.year, doc.region, DOC_TYPE_LABELS.get(doc.doc_type, doc.doc_type),
+                                       doc.speaker) if x)
+    return (f'<div class="sq-doc"><h3>{esc(doc.title or doc.doc_id)}</h3><div class="sq-meta">{meta}</div>'
+            + "".join(rows) + "</div>")
+
+
+def status_text(health: dict) -> str:
+    """One status line: index size, indexing progress, the answering backend."""
+    index, prog, llm = health["index"], health["indexing"], health["llm"]
+    if not index.get("loaded"):
+        left = "索引尚未就绪"
+    else:
+        left = (f"索引：{index.get('documents', 0)} 篇文档 · {index.get('chunks', 0)} 段块 · "
+                f"已向量化 {index.get('embedded', 0)}/{index.get('chunks', 0)}")
+    phase = PHASE_LABELS.get(prog["phase"], prog["phase"])
+    if prog["phase"] in ("lexical", "embedding") and prog.get("total"):
+        phase += f" {prog['done']}/{prog['total']}"
+    if llm["answering"] == "extractive":
+        backend = "抽取式（不调用大模型）"
+        if llm["backend"] != "extractive":
+            backend += "，大模型加载中…" if llm.get("loading") else f"，大模型不可用：{llm.get('error') or '未就绪'}"
+    else:
+        backend = f"大模型 {llm['answering']}"
+    return f"{left} · 索引状态：{phase} ｜ 回答后端：{esc(backend)}"
