@@ -109,7 +109,7 @@ def reattach_fragments(lines: list[str]) -> list[str]:
             line, pending = pending + line, ""
         if all(ch in _OPENERS for ch in line):
             pending = line
-        elif out and line[0] in _CLOSERS and line[0] not in "(（":
+        elif out and (line[0] in _CLOSERS or out[-1][-1] in _OPENERS):
             out[-1] += line
         else:
             out.append(line)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from pathlib import Path
-from statistics import median
 
 from rag.errors import BadDocument
 
@@ -149,12 +149,12 @@ def _docx_text(path: Path, data: bytes) -> str:
 
 def _table_lines(table) -> list[str]:
     """Each cell's text once (merged cells repeat in python-docx), row by row."""
-    lines, seen = [], set()
+    lines, seen = [], set()  # the set holds the cell elements themselves: proxies' ids get reused
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             lines.extend(p.text for p in cell.paragraphs)
     return lines
 
@@ -183,18 +183,20 @@ def _pdf_text(path: Path, data: bytes) -> str:
 def reflow_pdf_lines(page_text: str) -> str:
     """Rejoin a PDF page's hard-wrapped lines into paragraphs.
 
-    A line is a continuation when the previous line is (nearly) full width and
-    does not end a sentence; PDF text layers wrap at the column edge.
+    PDF text layers break lines at the column edge. When at least three lines
+    share the page's most common length (the column width), a line of that
+    width that does not end a sentence continues onto the next line.
     """
     lines = [ln.strip() for ln in page_text.split("\n") if ln.strip()]
     if not lines:
         return ""
-    full = 0.8 * median(len(ln) for ln in lines)
+    width, count = Counter(len(ln) for ln in lines).most_common(1)[0]
+    if count < 3:
+        return "\n".join(lines)
     out = [lines[0]]
-    for line in lines[1:]:
-        prev = out[-1]
-        if len(prev) >= full and prev[-1] not in _SENTENCE_END:
-            out[-1] = prev + line
+    for prev, line in zip(lines, lines[1:]):
+        if len(prev) >= width - 1 and prev[-1] not in _SENTENCE_END:
+            out[-1] += line
         else:
             out.append(line)
     return "\n".join(out)
