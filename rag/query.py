@@ -24,8 +24,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from rag.regions import (CONGRESS_YEARS, NATIONAL, PROVINCES, RANGE_RE, YEAR_PAT, cn_number, drop_mention,
-                          normalize_question, region_mentions, year_mentions)
+from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_RE, ECONOMIC_RE, GWR_RE,
+                          LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
+                          drop_mention, find_other_places, names_document, normalize_question, owning_places,
+                          region_mentions, year_mentions)
 from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
 from rag.types import Filters
 
@@ -40,23 +42,6 @@ DOC_TYPE_ZH = {NATIONAL_GWR: "国务院政府工作报告", PROVINCIAL_GWR: "省
                RESOLUTION: "全国人大关于政府工作报告的决议", CONGRESS: "党的全国代表大会报告",
                LEADER: "习近平讲话", DISTRICT: "区委书记讲话"}
 
-_CONGRESS_RE = re.compile(r"(?:中国共产党|中共|党的)第?([一二三四五六七八九十]{1,3})次?(?:全国代表大会|大)"
-                          r"|第([一二三四五六七八九十]{1,3})次全国代表大会"
-                          r"|(?<![一二三四五六七八九十])(十[一二三四五六七八九]|二十)大")
-_CONGRESS_ANY = re.compile(r"党代会|党代表大会|党的全国代表大会")
-_GWR = re.compile(r"政府工作报告|政府报告|两会报告|工作报告")
-_PROVINCIAL_CUE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
-_DISTRICT = re.compile(r"区委|全区|经济工作会议")
-_LEADER_DOC = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
-_LEADER = re.compile(r"习近平|总书记|习主席|国家主席")
-_ECONOMIC = re.compile(r"gdp|国内生产总值|生产总值|经济增长|增长目标|预期目标|赤字率|财政赤字|失业率"
-                       r"|居民消费价格|cpi|粮食产量|专项债|特别国债", re.I)
-_TARGET = re.compile(r"目标|预期|计划|安排|部署|任务|打算|提出")
-_DOC_NOUN = re.compile(r"政府工作报告|政府报告|工作报告|两会|决议|报告|新年贺词|贺词|讲话|致辞|演讲")
-_FILLER = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|政府|党的|习近平|总书记|国家主席|主席|省|市"
-                     rf"|自治区|[\s,、和与及]|{YEAR_PAT}年?|" + "|".join(sorted(
-                         (a for s, f in PROVINCES.items() for a in (s, *f)), key=len, reverse=True)) + ")*")
-
 
 @dataclass(frozen=True)
 class Boost:
@@ -66,9 +51,6 @@ class Boost:
     doc_types: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
-
-    def is_empty(self) -> bool:
-        return not (self.years or self.doc_types or self.regions or self.speakers)
 
 
 @dataclass(frozen=True)
@@ -104,46 +86,47 @@ class _Reading:
     soft_types: tuple[str, ...] = ()
     congress_years: tuple[int, ...] = ()
     speakers: tuple[str, ...] = ()
-    doc_ids: tuple[str, ...] = ()
-
-
-def _names_document(norm: str, end: int) -> bool:
-    """True when the text after a year is (after filler words) a document noun."""
-    rest = norm[end:]
-    return bool(_DOC_NOUN.match(rest, _FILLER.match(rest).end()))
+    new_year: tuple[tuple[int, str], ...] = ()  # (year named, doc_id of that 新年贺词)
+    unknown_congress: str = ""
 
 
 def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
     """Document types, congress years and GWR flag named in the question."""
-    congress = [cn_number(next(g for g in m.groups() if g)) for m in _CONGRESS_RE.finditer(norm)]
-    congress_years = tuple(sorted({CONGRESS_YEARS[n] for n in congress if n in CONGRESS_YEARS}))
+    congress = [next(g for g in m.groups() if g) for m in CONGRESS_RE.finditer(norm)]
+    congress_years = tuple(sorted({CONGRESS_YEARS[n] for n in map(cn_number, congress) if n in CONGRESS_YEARS}))
+    unknown = [c for c in congress if cn_number(c) not in CONGRESS_YEARS]
     types: list[str] = []
     soft: list[str] = []
-    if congress_years or _CONGRESS_ANY.search(norm):
+    if congress or CONGRESS_ANY_RE.search(norm):
         types.append(CONGRESS)
     if "决议" in norm:
         types.append(RESOLUTION)
-    gwr = "" if not _GWR.search(norm) or RESOLUTION in types or CONGRESS in types else (
-        "provincial" if _PROVINCIAL_CUE.search(norm) else "auto")
-    if _DISTRICT.search(norm) and not provinces:
+    gwr = "" if not GWR_RE.search(norm) or RESOLUTION in types or CONGRESS in types else (
+        "provincial" if PROVINCIAL_CUE_RE.search(norm) else "auto")
+    if gwr and re.search("人大|批准", norm):
+        types.append(RESOLUTION)  # "the report the NPC approved": the resolution names it and its premier
+    if DISTRICT_RE.search(norm) and not provinces:
         types.append(DISTRICT)
-    leader = _LEADER.search(norm)
-    if CONGRESS not in types and (_LEADER_DOC.search(norm) or (leader and "讲话" in norm)):
+    leader = LEADER_RE.search(norm)
+    if CONGRESS not in types and (LEADER_DOC_RE.search(norm) or (leader and "讲话" in norm)):
         types.append(LEADER)
     elif leader and CONGRESS not in types:
         soft.append(LEADER)
     return {"doc_types": tuple(types), "soft_types": tuple(soft), "gwr": gwr,
-            "economic": bool(_ECONOMIC.search(norm)), "congress_years": congress_years}
+            "economic": bool(ECONOMIC_RE.search(norm)), "congress_years": congress_years,
+            "unknown_congress": "、".join(f"党的第{c}次全国代表大会" for c in unknown)}
 
 
-def _new_year_address(norm: str, catalog: Sequence[dict]) -> tuple[str, ...]:
-    """The 新年贺词 for year X is delivered on 31 Dec of X-1: pin it by title."""
-    m = re.search(rf"({YEAR_PAT})\s*年?的?(?:元旦)?新年贺词", norm)
-    if not m:
+def _new_year_addresses(norm: str, years: Iterable[int], catalog: Sequence[dict]) -> tuple[tuple[int, str], ...]:
+    """The 新年贺词 for year X is delivered on 31 Dec of X-1, so pin each one by its title."""
+    if "新年贺词" not in norm:
         return ()
-    cn = m.group(1).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
-    return tuple(d["doc_id"] for d in catalog
-                 if f"{cn}年新年贺词" in d.get("title", "") or f"{m.group(1)}年新年贺词" in d.get("title", ""))
+    out = []
+    for year in years:
+        cn = str(year).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+        out += [(year, d["doc_id"]) for d in catalog
+                if f"{cn}年新年贺词" in d.get("title", "") or f"{year}年新年贺词" in d.get("title", "")]
+    return tuple(out)
 
 
 def anchor_year(catalog: Sequence[dict], doc_types: Iterable[str] = (), scope: Filters | None = None) -> int:
@@ -176,7 +159,11 @@ def matches(meta: dict, filters: Filters) -> bool:
 
 
 def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_Reading, list, list]:
-    regions = region_mentions(norm)
+    mentions = region_mentions(norm)
+    economic = bool(ECONOMIC_RE.search(norm) or TARGET_RE.search(norm))
+    regions = sorted([m for m in mentions if m[0] == NATIONAL]
+                     + owning_places(norm, [m for m in mentions if m[0] != NATIONAL], False)
+                     + owning_places(norm, find_other_places(norm), not economic), key=lambda m: m[1])
     provinces = any(r != NATIONAL for r, _, _ in regions)
     kinds = _read_types(norm, provinces)
     guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
@@ -188,9 +175,9 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     reading = _Reading(
         years=tuple(dict.fromkeys(y for y, _, _ in years)),
         year_range=(int(rng.group(1)), int(rng.group(2))) if rng else None,
-        report=any(_names_document(norm, e) for e in ends), target=bool(_TARGET.search(norm)),
+        report=any(names_document(norm, e) for e in ends), target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
-        doc_ids=_new_year_address(norm, catalog), **kinds)
+        new_year=_new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
     return reading, years, regions
 
 
@@ -209,15 +196,15 @@ def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     soft = r.soft_types + (() if hard else _types("", bool(provinces), r.economic))
     hard_years = r.congress_years or (r.years if r.report else ())
     span = (min(hard_years), max(hard_years)) if hard_years else (r.year_range if r.report else None)
-    if r.doc_ids:
+    doc_ids = tuple(d for y, d in r.new_year if y in r.years)
+    if doc_ids:
         span = None  # pinned by title (新年贺词); its year differs from the one named
     content = () if r.report else r.years
     boost_years = [y for x in content for y in ((x,) if r.target else (x, x + 1))]
     if r.year_range and not r.report:
         boost_years += range(r.year_range[0], r.year_range[1] + 2)
     filters = Filters(year_from=span[0] if span else None, year_to=span[1] if span else None,
-                      doc_types=hard, doc_ids=r.doc_ids,
-                      regions=provinces if provinces and set(hard) <= {PROVINCIAL_GWR} else ())
+                      doc_types=hard, doc_ids=doc_ids, regions=provinces if hard == (PROVINCIAL_GWR,) else ())
     boost = Boost(years=tuple(dict.fromkeys(boost_years)), doc_types=soft, speakers=r.speakers,
                   regions=(NATIONAL,) if NATIONAL in r.regions and not filters.regions else ())
     return filters, boost
@@ -235,8 +222,12 @@ def describe_scope(filters: Filters) -> str:
 
 
 def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
-    """A past content year with no report of the relevant type for X or X+1 (future years are targets)."""
-    types = set(filters.doc_types or boost.doc_types)
+    """A past content year with no annual report for X or X+1 (future years are targets).
+
+    Only annual series are checked: a congress report or a speech mentioning 2020
+    is no evidence that a document *of* 2020 should exist.
+    """
+    types = set(filters.doc_types or boost.doc_types) & {NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION}
     if r.report or not types or not r.years:
         return ""
     docs = [d for d in catalog if d.get("doc_type") in types and d.get("year")
@@ -249,11 +240,11 @@ def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: 
 
 def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> QueryPlan:
     filters, boost = _filters_and_boost(r)
-    reason, searched = "", ()
+    reason, searched = (f"语料库中没有{r.unknown_congress}报告" if r.unknown_congress else ""), ()
     if not filters.is_empty():
         docs = sorted((d for d in catalog if matches(d, filters)), key=lambda d: (d.get("year") or 0, d["doc_id"]))
         searched = tuple(d.get("title") or d["doc_id"] for d in docs)
-        if not docs:
+        if not docs and not reason:
             reason = f"语料库中没有{describe_scope(filters)}"
     gone = "" if reason else _missing_content_year(r, boost, filters, catalog)
     if gone:

@@ -28,6 +28,12 @@ PROVINCES: dict[str, tuple[str, ...]] = {
     "西藏": ("西藏自治区",), "宁夏": ("宁夏回族自治区",), "新疆": ("新疆维吾尔自治区",),
 }
 
+# Places that have government reports but none in this corpus: naming one as a report's
+# owner makes the question unanswerable rather than silently national.
+OTHER_PLACES = ("香港", "澳门", "台湾", "深圳", "广州", "杭州", "南京", "武汉", "成都", "西安", "苏州", "郑州",
+                "长沙", "青岛", "宁波", "厦门", "大连", "沈阳", "哈尔滨", "济南", "合肥", "福州", "昆明", "南宁",
+                "石家庄", "太原", "南昌", "贵阳", "兰州", "海口", "长春", "洛阳")
+
 # Words that mean "the national level" in a question.
 NATIONAL_CUES = ("全国", "国务院")
 
@@ -68,7 +74,14 @@ def _alias_to_short() -> dict[str, str]:
 def find_provinces(text: str) -> list[tuple[str, int, int]]:
     """Provinces named in ``text`` as (short name, start, end), left to right, no overlaps."""
     table = _alias_to_short()
-    return [(table[m.group()], m.start(), m.end()) for m in _region_pattern().finditer(text)]
+    # 上海合作组织 is an organisation, not Shanghai.
+    return [(table[m.group()], m.start(), m.end()) for m in _region_pattern().finditer(text)
+            if not text.startswith("合作组织", m.end())]
+
+
+def find_other_places(text: str) -> list[tuple[str, int, int]]:
+    """Cities/SARs from ``OTHER_PLACES`` named in ``text`` as (name, start, end)."""
+    return [(m.group(), m.start(), m.end()) for m in re.finditer("|".join(OTHER_PLACES), text)]
 
 
 YEAR_PAT = r"(?:1[89]\d\d|20\d\d)"
@@ -192,3 +205,45 @@ def condense(question: str, history: Iterable[Any]) -> str:
     for turn in _user_turns(history) + [question]:
         standalone = _condense_one(turn, standalone) if standalone else turn
     return standalone
+
+
+# ---- cue words for document types, targets and scope (used by rag.query) --------
+CONGRESS_RE = re.compile(r"(?:中国共产党|中共|党的)第?([一二三四五六七八九十]{1,3})次?(?:全国代表大会|大)"
+                          r"|第([一二三四五六七八九十]{1,3})次全国代表大会"
+                          r"|(?<![一二三四五六七八九十])(十[一二三四五六七八九]|二十)大")
+CONGRESS_ANY_RE = re.compile(r"党代会|党代表大会|党的全国代表大会")
+GWR_RE = re.compile(r"政府工作报告|政府报告|两会报告|工作报告")
+PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
+DISTRICT_RE = re.compile(r"区委|全区|经济工作会议")
+LEADER_DOC_RE = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
+LEADER_RE = re.compile(r"习近平|总书记|习主席|国家主席")
+ECONOMIC_RE = re.compile(r"gdp|国内生产总值|生产总值|经济增长|增长目标|预期目标|赤字率|财政赤字|失业率"
+                       r"|居民消费价格|cpi|粮食产量|专项债|特别国债", re.I)
+TARGET_RE = re.compile(r"目标|预期|计划|安排|部署|任务|打算|提出")
+DOC_NOUN_RE = re.compile(r"政府工作报告|政府报告|工作报告|施政报告|两会|决议|报告|新年贺词|贺词|讲话|致辞|演讲")
+# What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告".
+FILLER_RE = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|政府|党的|习近平|总书记|国家主席|主席|省|市"
+                       r"|自治区|特区|特别行政区|人大|关于|批准|审议|通过|第?[一二三四五六七八九十]+(?:届|次)|会议"
+                       rf"|[\s,、和与及]|{YEAR_PAT}年?|" + "|".join(sorted(
+                           (a for s, f in PROVINCES.items() for a in (*OTHER_PLACES, s, *f)), key=len, reverse=True))
+                       + ")*")
+# Words after a place that make it the venue of an event rather than the owner of a report.
+EVENT_RE = re.compile(r"峰会|会议|论坛|会晤|博览会|运动会|考察|调研|视察|座谈|大会|回归|合作组织")
+
+
+def names_document(norm: str, end: int) -> bool:
+    """True when the text after a year is (after filler words) a document noun."""
+    rest = norm[end:]
+    return bool(DOC_NOUN_RE.match(rest, FILLER_RE.match(rest).end()))
+
+
+def owning_places(norm: str, places: list[tuple[str, int, int]], strict: bool) -> list[tuple[str, int, int]]:
+    """Places whose own reports the question is about (not a topic or an event venue).
+
+    A place directly before a document noun owns it ("河南省政府工作报告"). When the
+    question names no document, a place owns the scope unless an event follows it
+    ("北京峰会", "河南考察"); ``strict`` places (cities, SARs) also need an economic cue.
+    """
+    named_doc = bool(DOC_NOUN_RE.search(norm))
+    return [(p, s, e) for p, s, e in places if names_document(norm, e) or (
+        not named_doc and not strict and not EVENT_RE.search(norm, e, e + 12))]

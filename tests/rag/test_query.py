@@ -114,6 +114,24 @@ def test_every_province_alias_is_found():
     assert len(PROVINCES) == 31
 
 
+@pytest.mark.parametrize("question", [
+    "2024年中非合作论坛北京峰会上，习近平宣布未来3年给非洲多少资金支持？",
+    "上合组织天津峰会元首理事会上，中方宣布了什么",
+    "2025年天津“上海合作组织+”会议上提出了什么倡议",
+    "习近平在河南考察时强调了什么",
+])
+def test_event_venues_and_organisations_do_not_scope_to_a_province(catalog, question):
+    plan = analyze(question, catalog)
+    assert plan.filters.regions == () and PROVINCIAL_GWR not in plan.filters.doc_types
+    assert not plan.unanswerable_scope
+
+
+def test_a_province_as_topic_of_a_national_report_is_not_its_owner(catalog):
+    plan = analyze("1988年政府工作报告对海南提出了什么建议？", catalog)
+    assert plan.filters == Filters(year_from=1988, year_to=1988, doc_types=(NATIONAL_GWR,))
+    assert not plan.unanswerable_scope
+
+
 def test_national_cues_prefer_national_documents_without_filtering(catalog):
     plan = analyze("全国的就业形势怎么样", catalog)
     assert plan.boost.regions == ("全国",) and plan.filters.is_empty()
@@ -169,6 +187,15 @@ def test_new_year_address_is_pinned_by_title(catalog):
     plan = analyze("习近平2025年新年贺词说了什么", catalog)
     assert plan.filters.doc_ids == ("xi_speeches/xi_20241231_1",)
     assert plan.searched == ("国家主席习近平发表二〇二五年新年贺词",)
+    several = analyze("习近平二〇二三年、二〇二五年和二〇二六年新年贺词中提到的经济总量分别是多少？", catalog)
+    assert [s.filters.doc_ids for s in several.sub_plans] == [
+        ("xi_speeches/xi_20221231_1",), ("xi_speeches/xi_20241231_1",), ("xi_speeches/xi_20251231_1",)]
+
+
+def test_report_the_npc_approved_includes_the_resolution(catalog):
+    plan = analyze("2023年十四届全国人大一次会议批准的政府工作报告是哪位总理作的？", catalog)
+    assert span(plan) == (2023, 2023)
+    assert set(plan.filters.doc_types) == {NATIONAL_GWR, RESOLUTION}
 
 
 # ---- comparisons ---------------------------------------------------------------
@@ -200,6 +227,12 @@ def test_national_versus_province_comparison(catalog):
     ("1990年的政府工作报告讲了什么", "语料库中没有1990年国务院政府工作报告"),
     ("2024年河南省政府工作报告的GDP目标", "语料库中没有2024年河南政府工作报告"),
     ("1949年GDP增长了多少", "语料库中没有涉及1949年的国务院政府工作报告"),
+    ("1991年七届人大四次会议的政府工作报告提出的当年经济增长目标是多少？",
+     "语料库中没有1991年全国人大关于政府工作报告的决议、国务院政府工作报告"),
+    ("2006年全国人大关于政府工作报告的决议是怎么表述的？", "语料库中没有2006年全国人大关于政府工作报告的决议"),
+    ("党的二十一大报告提出了哪些奋斗目标？", "语料库中没有党的第二十一次全国代表大会报告"),
+    ("深圳市2025年GDP增长目标是多少？", "语料库中没有深圳政府工作报告"),
+    ("香港特区政府2025年施政报告提出了哪些房屋政策？", "语料库中没有2025年香港政府工作报告"),
 ])
 def test_missing_scope_is_unanswerable(catalog, question, reason):
     plan = analyze(question, catalog)
@@ -209,6 +242,8 @@ def test_missing_scope_is_unanswerable(catalog, question, reason):
 @pytest.mark.parametrize("question", [
     "2019年GDP增长了多少", "2020年GDP增长了多少", "2035年远景目标是什么", "十九大报告提出的2035年目标",
     "2018-2020年政府工作报告中关于脱贫的内容", "1949年新中国成立的意义", "今年的GDP目标",
+    "十八大报告提出到2020年GDP和城乡居民人均收入要实现什么目标？", "十六大和十七大报告都讲到2020年比2000年翻两番",
+    "习近平在庆祝澳门回归祖国25周年大会上的讲话", "深圳经济特区建立40周年庆祝大会上习近平说了什么",
 ])
 def test_answerable_scope_is_not_flagged(catalog, question):
     assert not analyze(question, catalog).unanswerable_scope
