@@ -16,7 +16,7 @@ from rag.types import Paragraph
 _NUM = "一二三四五六七八九十百零〇两"
 _LEVELS: list[tuple[int, re.Pattern]] = [
     (0, re.compile(rf"^第[{_NUM}\d]+(部分|章|编|篇)")),
-    (1, re.compile(rf"^[{_NUM}]+、")),
+    (1, re.compile(rf"^[{_NUM}]+(?:、|$)")),  # a bare "二" line heads a part in older reports
     (2, re.compile(rf"^[（(][{_NUM}]+[）)]")),
     (3, re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
 ]
