@@ -23,7 +23,6 @@ _WIKI_TAIL = {"Public domain", "false"}
 _INNER_GAP = re.compile(r"(?<=\S)[ \t\u3000\u2002\u2003\u00a0]{2,}(?=\S)")
 _OPENERS = "《“「『（([【"
 _CLOSERS = "》”」』）)]】、，。；：！？,.;:!?"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 _BANNER = re.compile(r"记住我|收藏本站|设为首页|加入收藏夹|(文库|网|站)\s*[◆|｜]")
 _META_MARKS = [re.compile(p) for p in (

@@ -56,6 +56,7 @@ class _Outline:
         self.list_last: dict[int, int] = {}
 
     def offer(self, level: int, label: str, number: int) -> None:
+        """Take a candidate heading: enter it into the path, or count it as a list item."""
         if self.list_last.get(level) == number - 1 or number <= self.last.get(level, 0):
             self.list_last[level] = number
             return
@@ -66,6 +67,7 @@ class _Outline:
         self.list_last = {}
 
     def section(self) -> tuple[str, ...]:
+        """The current heading path, outermost first."""
         return tuple(self.path[k] for k in sorted(self.path))
 
 
