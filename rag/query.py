@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_RE, ECONOMIC_RE, GWR_RE,
                           LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
                           drop_mention, find_other_places, names_document, normalize_question, owning_places,
-                          region_mentions, year_mentions)
+                          region_mentions, search_keywords, year_mentions)
 from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
 from rag.types import Filters
 
@@ -58,7 +58,7 @@ class QueryPlan:
     """What to search for and where. ``filters`` are hard, ``boost`` is soft."""
 
     question: str
-    query: str
+    query: str  # dense retrieval text (the normalized question or one comparison item's part)
     filters: Filters = Filters()
     boost: Boost = Boost()
     years: tuple[int, ...] = ()
@@ -69,6 +69,7 @@ class QueryPlan:
     reason: str = ""
     searched: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    keywords: str = ""  # lexical retrieval text; empty means use ``query``
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
     if gone:
         types = "、".join(DOC_TYPE_ZH.get(t, t) for t in (filters.doc_types or boost.doc_types))
         reason = f"语料库中没有涉及{gone}的{types}"
-    return QueryPlan(question=question, query=query, filters=filters, boost=boost, years=r.years,
+    return QueryPlan(question=question, query=query, keywords=search_keywords(query, bool(filters.doc_types)),
+                     filters=filters, boost=boost, years=r.years,
                      regions=r.regions, doc_types=filters.doc_types or boost.doc_types,
                      unanswerable_scope=bool(reason), reason=reason, searched=searched)
 

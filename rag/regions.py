@@ -247,3 +247,15 @@ def owning_places(norm: str, places: list[tuple[str, int, int]], strict: bool) -
     named_doc = bool(DOC_NOUN_RE.search(norm))
     return [(p, s, e) for p, s, e in places if names_document(norm, e) or (
         not named_doc and not strict and not EVENT_RE.search(norm, e, e + 12))]
+
+
+_FLUFF_RE = re.compile(r"是多少|多少|是什么|什么|哪些|哪个|怎么样|怎么|如何|吗|呢|请问|分别|各是|[?？。!！，,]")
+_SCOPE_NOUN_RE = re.compile(r"政府工作报告|政府报告|工作报告|报告|讲话")
+
+
+def search_keywords(query: str, scoped: bool) -> str:
+    """BM25 text: the question without interrogatives, and without document nouns once a
+    document type is a hard filter (every candidate is then such a document, so the nouns
+    only reward chunks that happen to repeat them)."""
+    text = _FLUFF_RE.sub(" ", query)
+    return " ".join((_SCOPE_NOUN_RE.sub(" ", text) if scoped else text).split())

@@ -130,9 +130,9 @@ def fallback_boost(plan: QueryPlan) -> Boost:
                    regions=tuple(dict.fromkeys((*b.regions, *f.regions))))
 
 
-def _search(index: SearchIndex, query: str, n: int, filters: Filters | None) -> dict[str, list[str]]:
-    return {"lexical": [cid for cid, _ in index.lexical_search(query, n, filters)],
-            "dense": [cid for cid, _ in index.dense_search(query, n, filters)]}
+def _search(index: SearchIndex, plan: QueryPlan, n: int, filters: Filters | None) -> dict[str, list[str]]:
+    return {"lexical": [cid for cid, _ in index.lexical_search(plan.keywords or plan.query, n, filters)],
+            "dense": [cid for cid, _ in index.dense_search(plan.query, n, filters)]}
 
 
 def _doc_of(chunk_id: str) -> str:
@@ -143,11 +143,11 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
           docs: Mapping[str, dict], k: int) -> list[Hit]:
     """Search, fuse, boost and materialize the top ``k`` hits of one (sub-)plan."""
     hard = combine_filters(user, plan.filters)
-    lists = _search(index, plan.query, settings.candidates, hard) if hard is not None else {}
+    lists = _search(index, plan, settings.candidates, hard) if hard is not None else {}
     fallback = not any(lists.values()) and hard != (user or Filters())
     boost = fallback_boost(plan) if fallback else plan.boost
     if fallback:
-        lists = _search(index, plan.query, settings.candidates, user)
+        lists = _search(index, plan, settings.candidates, user)
     scores = rrf(lists, settings.rrf_k)
     for cid in scores:
         scores[cid] += boost_bonus(docs.get(_doc_of(cid), {}), boost, settings.rrf_k)

@@ -267,6 +267,13 @@ def test_scope_description_and_matching():
     assert not matches(meta, Filters(regions=("河南",)))
 
 
+def test_lexical_keywords_drop_interrogatives_and_scoped_document_nouns(catalog):
+    plan = analyze("2019年政府工作报告提出的赤字率是多少？", catalog)
+    assert plan.query == "2019年政府工作报告提出的赤字率是多少?"
+    assert plan.keywords == "2019年 提出的赤字率"
+    assert analyze("报告里的赤字率是多少", catalog).keywords == "报告里的赤字率"
+
+
 def test_normalize_question_handles_width_script_and_numeral_years():
     assert normalize_question("２０２５年政府工作報告") == "2025年政府工作报告"
     assert normalize_question("二〇二五年 二零一九年") == "2025年 2019年"
