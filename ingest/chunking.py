@@ -17,6 +17,7 @@ from rag.types import Chunk, Document, Paragraph, chunk_id
 
 # Sentence end: terminal punctuation (…… counts once) plus any closing quotes/brackets.
 _SENTENCE_END = re.compile(r"[。！？；…]+[”’\"'」』）)》〉]*")
+_WORDS = re.compile(r"[\W_]+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -31,8 +32,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 def is_heading(p: Paragraph) -> bool:
-    """True when the paragraph is a heading (its section path ends with itself)."""
-    return bool(p.section) and p.section[-1].strip() == p.text.strip()
+    """True when the paragraph is only a heading (its section path ends with itself).
+
+    Compared without punctuation: section labels are canonicalised (trailing stop
+    dropped, full-width marks), the paragraph text is verbatim.
+    """
+    return bool(p.section) and _WORDS.sub("", p.section[-1]) == _WORDS.sub("", p.text)
 
 
 def embed_text(chunk: Chunk, embed_section: bool) -> str:

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
 CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
     paragraphs_json TEXT NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
-    embedded INTEGER NOT NULL DEFAULT 0);
+    search_text TEXT NOT NULL, embedded INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
 """
@@ -72,8 +72,11 @@ class Catalog:
 
     # ---- writes -------------------------------------------------------------
 
-    def replace_document(self, doc: Document, chunks: list[Chunk]) -> list[str]:
-        """Store ``doc`` with its paragraphs and (un-embedded) chunks; return the old chunk ids."""
+    def replace_document(self, doc: Document, chunks: list[Chunk], search_texts: list[str]) -> list[str]:
+        """Store ``doc`` with its paragraphs and (un-embedded) chunks; return the old chunk ids.
+
+        ``search_texts`` are the chunks' normalised texts, kept so BM25 rebuilds skip normalising.
+        """
         def run(db: sqlite3.Connection) -> list[str]:
             old = _delete_doc(db, doc.doc_id)
             row = {f: getattr(doc, f) for f in _DOC_FIELDS}
@@ -82,10 +85,10 @@ class Catalog:
             db.executemany("INSERT INTO paragraphs VALUES (?,?,?,?)",
                            [(doc.doc_id, p.n, json.dumps(p.section, ensure_ascii=False), p.text)
                             for p in doc.paragraphs])
-            db.executemany("INSERT INTO chunks (chunk_id, doc_id, paragraphs_json, section, text) "
-                           "VALUES (?,?,?,?,?)",
-                           [(c.chunk_id, c.doc_id, json.dumps(c.paragraphs), c.section, c.text)
-                            for c in chunks])
+            db.executemany("INSERT INTO chunks (chunk_id, doc_id, paragraphs_json, section, text, "
+                           "search_text) VALUES (?,?,?,?,?,?)",
+                           [(c.chunk_id, c.doc_id, json.dumps(c.paragraphs), c.section, c.text, st)
+                            for c, st in zip(chunks, search_texts, strict=True)])
             return old
         return self._write(run)
 
@@ -129,10 +132,10 @@ class Catalog:
         where = "" if embedded is None else f" WHERE embedded = {int(embedded)}"
         return [r["chunk_id"] for r in self._rows(f"SELECT chunk_id FROM chunks{where} ORDER BY seq")]
 
-    def chunk_texts(self) -> list[tuple[str, str]]:
-        """(chunk_id, text) for every chunk, in catalog order (the lexical index order)."""
-        return [(r["chunk_id"], r["text"]) for r in
-                self._rows("SELECT chunk_id, text FROM chunks ORDER BY seq")]
+    def search_texts(self) -> list[tuple[str, str]]:
+        """(chunk_id, normalised text) for every chunk, in catalog order (the lexical index order)."""
+        return [(r["chunk_id"], r["search_text"]) for r in
+                self._rows("SELECT chunk_id, search_text FROM chunks ORDER BY seq")]
 
     def allowed_chunk_ids(self, filters: Filters) -> set[str]:
         """Ids of the chunks whose document passes ``filters``."""

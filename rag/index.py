@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.chunking import embed_text
+from ingest.normalize import normalize_for_search
 from rag.catalog import Catalog
 from rag.config import Settings
 from rag.embed import Embedder, get_embedder
@@ -86,7 +87,7 @@ class Index:
 
     def upsert_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Replace ``doc`` and its chunks; its old vectors are dropped, new chunks await embedding."""
-        old = self.catalog.replace_document(doc, chunks)
+        old = self.catalog.replace_document(doc, chunks, [normalize_for_search(c.text) for c in chunks])
         # After the catalog commit: a crash here leaves orphans that reconcile() removes.
         self.vectors.delete(old)
 
@@ -116,7 +117,7 @@ class Index:
         """Rebuild BM25 from the catalog and save it under ``lexical/``."""
         with self._lexical_lock:
             generation = self.catalog.generation()
-            lexical = LexicalIndex.build(self.catalog.chunk_texts(), self.settings.lexical_tokenizer, generation)
+            lexical = LexicalIndex.build(self.catalog.search_texts(), self.settings.lexical_tokenizer, generation)
             lexical.save(self.dir / "lexical")
             self._lexical = lexical
             if self.meta.get("lexical_tokenizer") != lexical.tokenizer:
@@ -173,9 +174,9 @@ class Index:
         allowed = None if filters is None or filters.is_empty() else self.catalog.allowed_chunk_ids(filters)
         if allowed is not None and not allowed:
             return []
-        return self._current_lexical().search(query, k, allowed)
+        return self.ensure_lexical().search(query, k, allowed)
 
-    def _current_lexical(self) -> LexicalIndex:
+    def ensure_lexical(self) -> LexicalIndex:
         """The BM25 index for the catalog's current generation: cached, loaded or rebuilt."""
         generation = self.catalog.generation()
         tokenizer = self.settings.lexical_tokenizer

@@ -25,7 +25,11 @@ _JIEBA_WORD = re.compile(r"[\w\u3400-\u9fff]")
 
 def tokenize(text: str, tokenizer: str = "bigram") -> list[str]:
     """Search tokens of ``text``: 'bigram' (CJK unigrams+bigrams, ASCII words) or 'jieba' words."""
-    norm = normalize_for_search(text)
+    return tokenize_normalized(normalize_for_search(text), tokenizer)
+
+
+def tokenize_normalized(norm: str, tokenizer: str = "bigram") -> list[str]:
+    """``tokenize`` for text already passed through ``normalize_for_search``."""
     if tokenizer == "jieba":
         import jieba  # imported lazily: loading its dictionary takes a second
 
@@ -50,11 +54,11 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, items: list[tuple[str, str]], tokenizer: str, generation: int) -> "LexicalIndex":
-        """Index ``(chunk_id, text)`` pairs in order."""
+        """Index ``(chunk_id, normalised text)`` pairs in order."""
         if not items:
             return cls([], None, tokenizer, generation)
         model = bm25s.BM25()
-        model.index([tokenize(text, tokenizer) for _, text in items], show_progress=False)
+        model.index([tokenize_normalized(text, tokenizer) for _, text in items], show_progress=False)
         return cls([cid for cid, _ in items], model, tokenizer, generation)
 
     def save(self, directory: Path) -> None:

@@ -116,3 +116,12 @@ def test_real_document_every_chunk_ends_at_sentence_or_paragraph_end(enc, corpus
             assert c.text == "\n".join(paragraph_texts[n] for n in c.paragraphs)
         if ntok(enc, c.text) > budget:  # only a single over-long sentence may exceed
             assert len(split_sentences(c.text)) == 1
+
+
+def test_heading_detection_ignores_canonicalised_punctuation():
+    from ingest.chunking import is_heading
+
+    assert is_heading(Paragraph("d", 1, ("一、总体要求",), "一、总体要求："))
+    assert is_heading(Paragraph("d", 1, ("（一）稳增长",), "(一)稳增长"))
+    assert not is_heading(Paragraph("d", 2, ("（一）稳增长",), "（一）稳增长。全年经济增长5%。"))
+    assert not is_heading(Paragraph("d", 3, (), "正文。"))

@@ -16,13 +16,18 @@ def chunks_of(d: Document) -> list[Chunk]:
             for p in d.paragraphs]
 
 
+def store(cat: Catalog, d: Document) -> list[str]:
+    chunks = chunks_of(d)
+    return cat.replace_document(d, chunks, [c.text.lower() for c in chunks])
+
+
 def test_replace_document_returns_old_ids_and_bumps_generation(tmp_path):
     cat = Catalog(tmp_path / "c.sqlite")
     a = doc("p/a", 2024, "广东")
-    assert cat.replace_document(a, chunks_of(a)) == []
+    assert store(cat, a) == []
     g1 = cat.generation()
     a2 = doc("p/a", 2024, "广东", n=2, sha="s2")
-    assert cat.replace_document(a2, chunks_of(a2)) == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
+    assert store(cat, a2) == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
     assert cat.generation() > g1
     assert cat.chunk_ids() == ["p/a#1-1", "p/a#2-2"] and cat.sha256_of("p/a") == "s2"
     assert cat.counts() == {"documents": 1, "paragraphs": 2, "chunks": 2, "embedded": 0}
@@ -31,7 +36,7 @@ def test_replace_document_returns_old_ids_and_bumps_generation(tmp_path):
 def test_embedded_flags_and_pending(tmp_path):
     cat = Catalog(tmp_path / "c.sqlite")
     a = doc("p/a", 2024, "广东")
-    cat.replace_document(a, chunks_of(a))
+    store(cat, a)
     g = cat.generation()
     cat.set_embedded(["p/a#1-1"], True)
     assert cat.generation() == g  # embedding does not invalidate the lexical index
@@ -43,7 +48,7 @@ def test_embedded_flags_and_pending(tmp_path):
 def test_filters_and_reads(tmp_path):
     cat = Catalog(tmp_path / "c.sqlite")
     for d in (doc("p/a", 2024, "广东"), doc("p/b", 2020, "江苏"), doc("p/c", 2024, "江苏")):
-        cat.replace_document(d, chunks_of(d))
+        store(cat, d)
     ids = cat.allowed_chunk_ids(Filters(year_from=2021, regions=("江苏",)))
     assert ids == {"p/c#1-1", "p/c#2-2", "p/c#3-3"}
     assert cat.allowed_chunk_ids(Filters(doc_ids=("p/b",), year_to=2019)) == set()
@@ -60,7 +65,7 @@ def test_filters_and_reads(tmp_path):
 def test_delete_document(tmp_path):
     cat = Catalog(tmp_path / "c.sqlite")
     a = doc("p/a", 2024, "广东")
-    cat.replace_document(a, chunks_of(a))
+    store(cat, a)
     assert len(cat.delete_document("p/a")) == 3
     assert cat.counts() == {"documents": 0, "paragraphs": 0, "chunks": 0, "embedded": 0}
     assert cat.delete_document("p/a") == []
@@ -68,5 +73,7 @@ def test_delete_document(tmp_path):
 
 def test_persists_across_connections(tmp_path):
     a = doc("p/a", 2024, "广东")
-    Catalog(tmp_path / "c.sqlite").replace_document(a, chunks_of(a))
-    assert Catalog(tmp_path / "c.sqlite").chunk_ids() == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
+    store(Catalog(tmp_path / "c.sqlite"), a)
+    again = Catalog(tmp_path / "c.sqlite")
+    assert again.chunk_ids() == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
+    assert again.search_texts()[0] == ("p/a#1-1", "p/a第1段。")

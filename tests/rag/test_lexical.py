@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from rag.lexical import LexicalIndex, tokenize
 
-ITEMS = [("a#1-1", "发展新质生产力，推动科技创新。"), ("b#1-1", "稳定就业，增加居民收入。"),
-         ("c#1-1", "科技自立自强，GDP增长5.0%。"), ("d#1-1", "加强生态环境保护。")]
+from ingest.normalize import normalize_for_search
+
+RAW = [("a#1-1", "发展新质生产力，推动科技创新。"), ("b#1-1", "稳定就业，增加居民收入。"),
+       ("c#1-1", "科技自立自強，GDP增长5.0%。"), ("d#1-1", "加强生态环境保护。")]
+ITEMS = [(cid, normalize_for_search(text)) for cid, text in RAW]
 
 
 def test_bigram_tokens_cover_unigrams_bigrams_and_ascii():
@@ -28,6 +31,7 @@ def test_search_ranks_and_respects_allowed():
     assert [h[0] for h in lex.search("科技创新", 10, allowed={"c#1-1", "d#1-1"})] == ["c#1-1"]
     assert lex.search("科技创新", 10, allowed={"b#1-1"}) == []
     assert lex.search("zzz", 5) == []
+    assert lex.search("自强 gdp", 1)[0][0] == "c#1-1"  # query and index both normalised
 
 
 def test_save_and_load_roundtrip(tmp_path):
