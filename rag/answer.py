@@ -93,9 +93,8 @@ def answer_stream(question: str, settings: Settings, index, *, history=None, fil
     stages = Stages(settings, index, model, label, deps)
     state = timed_call("retrieve", stages.prepare, state)
     gen_start = perf_counter()
-    draft, used = yield from _stream_draft(stages, state)
-    state = {**state, "draft": draft, "llm": used,
-             "timings": {**state["timings"], "generate": round((perf_counter() - gen_start) * 1000, 1)}}
+    out = yield from _stream_draft(stages, state)
+    state = {**state, **out, "timings": {**state["timings"], "generate": round((perf_counter() - gen_start) * 1000, 1)}}
     state = timed_call("verify", stages.finalize, state)
     result = to_answer(state)
     result.timings_ms["total"] = round((perf_counter() - start) * 1000, 1)
@@ -103,12 +102,12 @@ def answer_stream(question: str, settings: Settings, index, *, history=None, fil
 
 
 def _stream_draft(stages: Stages, state: dict):
-    """Yield draft tokens; return (draft, llm label). Falls back to extractive like ``generate``."""
+    """Yield draft tokens; return the generate-stage output (draft, llm label, extractive picks)."""
     if not state["answerable"] or stages.generator is None:
         out = stages.generate(state)
         if out["draft"]:
             yield "token", out["draft"]
-        return out["draft"], out["llm"]
+        return out
     parts: list[str] = []
     try:
         for token in stages.generator.stream(stages.prompt_vars(state)):
@@ -118,5 +117,5 @@ def _stream_draft(stages: Stages, state: dict):
         # A backend failing mid-answer: the partial draft is dropped, the extractive one replaces it.
         out = stages.extractive(state, fallback_label(stages.label, exc))
         yield "token", out["draft"]
-        return out["draft"], out["llm"]
-    return "".join(parts), stages.label
+        return out
+    return {"draft": "".join(parts), "llm": stages.label}

@@ -18,10 +18,10 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from rag.config import Settings
 from rag.errors import LLMBusy, LLMUnavailable
-from rag.extractive import RELEVANCE_MIN, extractive_answer, relevance
+from rag.extractive import RELEVANCE_MIN, extractive_picks, relevance
 from rag.prompts import PROMPT, build_context
 from rag.types import Answer, RetrievedChunk
-from rag.verify import Evidence, render, verify
+from rag.verify import Evidence, Verified, render, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
 CLOSEST = 3
@@ -86,7 +86,7 @@ class Stages:
         question = state["question"]
         if state.get("history"):
             question = self.deps.condense(question, state["history"])
-        plan = self.deps.analyze(question, self.index.documents())
+        plan = self.deps.analyze(question, self.index.documents(), scope=state.get("filters"))
         hits = self.deps.retrieve(plan, self.index, self.settings, state.get("filters"))
         evidence = evidence_from_hits(hits, self.index)
         relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
@@ -108,17 +108,23 @@ class Stages:
             return self.extractive(state, fallback_label(self.label, exc))
 
     def extractive(self, state: dict, label: str) -> dict:
-        return {"draft": extractive_answer(state["standalone"], state["evidence"]), "llm": label}
+        """Verbatim best sentences; ``picks`` carries their exact sources to ``finalize``."""
+        picks = extractive_picks(state["standalone"], state["evidence"])
+        draft = "\n".join(state["evidence"][i].text[s:e] for i, (s, e) in picks)
+        return {"draft": draft, "picks": picks, "llm": label}
 
     def finalize(self, state: dict) -> dict:
         """Verify the draft and build the Answer (or the refusal)."""
         evidence = state["evidence"]
-        checked = verify(state.get("draft", ""), evidence, state["standalone"])
+        if state.get("picks") is not None:
+            checked = Verified.from_picks(state["picks"], evidence)
+        else:
+            checked = verify(state.get("draft", ""), evidence, state["standalone"])
         base = {"question": state["question"], "unsupported": checked.unsupported,
                 "retrieval": retrieved_chunks(state["hits"]), "llm": state.get("llm", self.label),
                 "searched": list(getattr(state["plan"], "searched", ()))}
         if not state["answerable"] or checked.refused:
-            return {"result": base | {"answer": refusal_text(state["plan"], evidence), "refused": True}}
+            return {"result": base | {"answer": refusal_text(state["plan"], evidence, state["standalone"]), "refused": True}}
         text, citations = render(checked, evidence, quote_mode=state.get("mode") == "quote")
         if checked.refusals and state.get("mode") != "quote":
             text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
@@ -137,12 +143,13 @@ def retrieved_chunks(hits: list) -> list[RetrievedChunk]:
                            paragraphs=list(h.paragraphs), text=h.text, score=float(h.score)) for h in hits]
 
 
-def refusal_text(plan, evidence: list[Evidence]) -> str:
+def refusal_text(plan, evidence: list[Evidence], plan_question: str) -> str:
     """The refusal, the plan's reason if any, and the closest paragraphs (no [n] markers)."""
     lines = [REFUSAL_TEXT]
     if getattr(plan, "reason", ""):
         lines.append(f"（{plan.reason}）")
-    closest = [f"《{ev.title or ev.doc_id}》第{ev.n}段" for ev in evidence[:CLOSEST]]
+    ranked = sorted(evidence, key=lambda ev: -relevance(plan_question, ev))
+    closest = [f"《{ev.title or ev.doc_id}》第{ev.n}段" for ev in ranked[:CLOSEST]]
     if closest:
         lines.append("最接近的段落：" + "；".join(closest))
     return "\n".join(lines)

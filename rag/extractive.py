@@ -59,28 +59,57 @@ def sentence_score(question: str, ev: Evidence, sentence: str, rank: int) -> flo
     return score + _year_match(question, ev, sentence) + 0.05 / (1 + rank)
 
 
-def extractive_answer(question: str, paragraphs: list[Evidence], *, max_sentences: int = MAX_SENTENCES) -> str:
-    """1–``max_sentences`` verbatim sentences that best answer ``question``, one per line.
+Pick = tuple[int, tuple[int, int]]  # (index into paragraphs, sentence span)
 
-    ``paragraphs`` are in retrieval order (the order is a small prior). Sentences
-    that instruct the model are never picked. Returns "" when nothing is relevant.
+
+def _groups(question: str, paragraphs: list[Evidence]) -> list[set[int]]:
+    """Paragraph groups that each deserve a sentence: one per year (or region) a comparison
+    question names; otherwise a single group of all paragraphs."""
+    years = {int(v) for k, v in extract_numbers(question) if k == "year"}
+    if len(years) >= 2:
+        return [{i for i, ev in enumerate(paragraphs) if ev.year == y} for y in sorted(years)]
+    q = norm(question)
+    regions = {ev.region for ev in paragraphs if ev.region and norm(ev.region) in q}
+    if len(regions) >= 2:
+        return [{i for i, ev in enumerate(paragraphs) if ev.region == r} for r in sorted(regions)]
+    return [set(range(len(paragraphs)))]
+
+
+def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences: int = MAX_SENTENCES) -> list[Pick]:
+    """The best supporting sentences as (paragraph index, span), at most ``max_sentences``.
+
+    ``paragraphs`` are in retrieval order (a small prior). Only relevant paragraphs
+    count, instruction-like sentences are never picked. A comparison gets the best
+    sentence per named year/region; further sentences (within 80% of the best
+    score) come only from a document already picked, so look-alike reports of other
+    provinces or years do not creep in.
     """
     scored = []
-    for rank, ev in enumerate(paragraphs):
+    for i, ev in enumerate(paragraphs):
         if relevance(question, ev) < RELEVANCE_MIN:
             continue
-        for s, e in ev.spans:
-            sentence = ev.text[s:e]
-            if len(norm(sentence)) >= 4:
-                scored.append((sentence_score(question, ev, sentence, rank), sentence))
-    if not scored:
-        return ""
+        for span in ev.spans:
+            if len(norm(ev.text[span[0]:span[1]])) >= 4:
+                scored.append((sentence_score(question, ev, ev.text[span[0]:span[1]], i), i, span))
     scored.sort(key=lambda x: -x[0])
-    top = scored[0][0]
-    picked: list[str] = []
-    for score, sentence in scored:
-        if len(picked) == max_sentences or score < 0.8 * top:
+    picks: list[Pick] = []
+    for group in _groups(question, paragraphs):
+        best = next(((i, span) for _, i, span in scored if i in group), None)
+        if best and best not in picks:
+            picks.append(best)
+    if not picks:
+        return []
+    top, docs = scored[0][0], {paragraphs[i].doc_id for i, _ in picks}
+    for score, i, span in scored:
+        if len(picks) >= max_sentences or score < 0.8 * top:
             break
-        if sentence not in picked:
-            picked.append(sentence)
-    return "\n".join(picked)
+        if paragraphs[i].doc_id in docs and (i, span) not in picks:
+            picks.append((i, span))
+    return picks
+
+
+def extractive_answer(question: str, paragraphs: list[Evidence], *, max_sentences: int = MAX_SENTENCES) -> str:
+    """1–``max_sentences`` verbatim sentences that best answer ``question``, one per line
+    ("" when no paragraph is relevant). See ``extractive_picks``."""
+    picks = extractive_picks(question, paragraphs, max_sentences=max_sentences)
+    return "\n".join(paragraphs[i].text[s:e] for i, (s, e) in picks)

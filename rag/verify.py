@@ -96,6 +96,18 @@ class Verified:
     def refused(self) -> bool:
         return not self.claims
 
+    @classmethod
+    def from_picks(cls, picks: list[tuple[int, tuple[int, int]]], evidence: list[Evidence]) -> "Verified":
+        """Verbatim source sentences (extractive answers): supported by construction, one per
+        line. When they come from several documents each line names its document, since
+        look-alike reports state look-alike sentences."""
+        several = len({evidence[i].doc_id for i, _ in picks}) > 1
+
+        def shown(i: int, s: int, e: int) -> str:
+            label = f"《{evidence[i].title or evidence[i].doc_id}》：" if several else ""
+            return label + evidence[i].text[s:e]
+        return cls(claims=[Claim(shown(i, s, e), line, [(i, (s, e))]) for line, (i, (s, e)) in enumerate(picks)])
+
 
 def answer_sentences(text: str) -> list[tuple[int, str]]:
     """(line number, sentence) of a drafted answer, citation markers and list bullets removed."""
@@ -173,7 +185,7 @@ def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[in
     return [], reason
 
 
-def _source_wins(sentence: str, line: int, evidence: list[Evidence]) -> Claim | None:
+def _source_wins(sentence: str, line: int, evidence: list[Evidence], prefer: set[int]) -> Claim | None:
     """When the model's number disagrees with the best-matching paragraph, quote that paragraph.
 
     "Best" prefers the paragraph holding most of the sentence's other numbers (its
@@ -181,10 +193,12 @@ def _source_wins(sentence: str, line: int, evidence: list[Evidence]) -> Claim | 
     """
     sb, nums = bigrams(sentence), extract_numbers(sentence)
 
-    def score(i: int) -> tuple[int, float]:
+    def score(i: int) -> tuple[int, bool, float]:
         ev = evidence[i]
-        return sum(number_supported(x, ev.numbers) for x in nums), _coverage(sb, ev)
+        return sum(number_supported(x, ev.numbers) for x in nums), i in prefer, _coverage(sb, ev)
 
+    if not evidence:
+        return None
     best = max(range(len(evidence)), key=score)
     ev = evidence[best]
     if all(number_supported(x, ev.numbers) for x in nums):
@@ -196,28 +210,56 @@ def _source_wins(sentence: str, line: int, evidence: list[Evidence]) -> Claim | 
     return Claim(quote, line, [(best, (start, end))], replaced=sentence)
 
 
+def in_scope(question: str, ev: Evidence) -> bool:
+    """May ``ev`` support an answer to ``question``? The look-alike check: when the
+    question names years, the paragraph's document must be of such a year (or the
+    next, which reports on it) or the paragraph must name the year itself; when it
+    names a region that some document covers, likewise for the region."""
+    years = {int(v) for k, v in extract_numbers(question) if k == "year"}
+    stated = {int(v) for k, v in extract_numbers(ev.text) if k == "year"}
+    if years and not (ev.year in years or (ev.year and ev.year - 1 in years) or years & stated):
+        return False
+    q = norm(question)
+    region = norm(ev.region or "")
+    if not region or region in q or region == "全国":
+        return True
+    return not any(e.rstrip("省市区") in q for e in entities(question)) or region in norm(ev.text)
+
+
+def _scoped(sentence_verified: tuple[list[int], str], keep: list[int]) -> tuple[list[int], str]:
+    idx, reason = sentence_verified
+    return [keep[i] for i in idx], reason
+
+
 def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Verified:
-    """Align each sentence of ``answer_text`` to ``evidence``; drop what is unsupported."""
+    """Align each sentence of ``answer_text`` to ``evidence``; drop what is unsupported.
+
+    Only paragraphs ``in_scope`` of the question may support a sentence.
+    """
     out = Verified()
     qb = bigrams(question)
+    keep = [i for i, ev in enumerate(evidence) if not question or in_scope(question, ev)]
+    scoped = [evidence[i] for i in keep]
     years = {v for k, v in extract_numbers(question) if k == "year"}
-    asked = {i for i, ev in enumerate(evidence) if ev.year is not None and Decimal(ev.year) in years}
+    asked = {j for j, ev in enumerate(scoped) if ev.year is not None and Decimal(ev.year) in years}
     for line, sentence in answer_sentences(answer_text):
         if is_refusal(sentence):
             out.refusals.append(sentence)
             continue
         if len(bigrams(sentence)) < MIN_BIGRAMS:
             continue
-        prefer = asked | {i for c in out.claims for i, _ in c.support}
-        idx, reason = _align(sentence, evidence, qb, prefer) if evidence else ([], "coverage")
+        prefer = asked | {keep.index(i) for c in out.claims for i, _ in c.support}
+        idx, reason = _scoped(_align(sentence, scoped, qb, prefer), keep) if scoped else ([], "coverage")
         if idx:
             out.claims.append(Claim(sentence, line, [(i, best_span(sentence, evidence[i])) for i in idx]))
             continue
         out.unsupported.append(sentence)
         # A figure the sources state differently: the source's own sentence is shown instead.
-        substitute = _source_wins(sentence, line, evidence) if reason != "name" and extract_numbers(sentence) else None
-        if substitute and all(c.support != substitute.support for c in out.claims):
-            out.claims.append(substitute)
+        sub = _source_wins(sentence, line, scoped, asked) if reason != "name" and extract_numbers(sentence) else None
+        if sub:
+            sub.support = [(keep[j], span) for j, span in sub.support]
+            if all(c.support != sub.support for c in out.claims):
+                out.claims.append(sub)
     return out
 
 

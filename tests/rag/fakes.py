@@ -76,7 +76,7 @@ class FakePlan:
     searched: tuple[str, ...] = ()
 
 
-def fake_analyze(question: str, catalog_meta: list[dict]) -> FakePlan:
+def fake_analyze(question: str, catalog_meta: list[dict], scope: Filters | None = None) -> FakePlan:
     return FakePlan(question)
 
 
@@ -103,9 +103,24 @@ def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = No
     return hits[: settings.k]
 
 
-def scripted(*responses: str) -> FakeListChatModel:
-    """A chat model answering with ``responses`` in turn; it streams one character at a time."""
-    return FakeListChatModel(responses=list(responses))
+class RecordingChat(FakeListChatModel):
+    """A scripted chat model (one response per call, streamed a character at a time)
+    that records the messages it was sent."""
+
+    seen: list = []
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs) -> str:
+        self.seen.append(messages)
+        return super()._call(messages, stop, run_manager, **kwargs)
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.seen.append(messages)
+        yield from super()._stream(messages, stop, run_manager, **kwargs)
+
+
+def scripted(*responses: str) -> RecordingChat:
+    """A chat model answering with ``responses`` in turn, recording its prompts in ``.seen``."""
+    return RecordingChat(responses=list(responses), seen=[])
 
 
 class FailingChatModel(BaseChatModel):

@@ -1,7 +1,7 @@
 """Extractive answers on real corpus paragraphs."""
 import pytest
 
-from rag.extractive import RELEVANCE_MIN, extractive_answer, question_bigrams, relevance
+from rag.extractive import RELEVANCE_MIN, extractive_answer, extractive_picks, question_bigrams, relevance
 from rag.verify import Evidence
 from tests.rag.fakes import corpus_doc
 
@@ -54,3 +54,15 @@ def test_question_bigrams_drop_question_words_and_years():
     qb = question_bigrams("请问2025年政府工作报告提出的经济增长目标是多少？")
     assert "经济" in qb and "目标" in qb
     assert not {"多少", "报告", "20", "请问"} & qb
+
+
+def test_comparison_gets_one_sentence_per_named_year(gwr):
+    picks = extractive_picks("2024年和2025年的国内生产总值增长目标分别是多少？", gwr)
+    years = [gwr[i].year for i, _ in picks[:2]]
+    assert years == [2024, 2025]
+    assert all("国内生产总值增长5%左右" in gwr[i].text[s:e] for i, (s, e) in picks[:2])
+
+
+def test_extra_sentences_come_only_from_the_documents_already_picked(gwr):
+    picks = extractive_picks("2025年国内生产总值增长目标是多少？", gwr)
+    assert {gwr[i].doc_id for i, _ in picks} == {"national_gwr/cn_gwr_2025"}
