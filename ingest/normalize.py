@@ -10,7 +10,46 @@ from opencc import OpenCC
 @lru_cache(maxsize=1)
 def _t2s() -> OpenCC:
     # Building the converter loads dictionaries; do it once per process.
-    return OpenCC("t2s")
+    converter = OpenCC("t2s")
+    converter.convert("")
+    return converter
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> frozenset[str] | None:
+    """Characters without which a piece of text cannot change under t2s (None: unknown).
+
+    The pure-Python OpenCC is slow (~150k chars/s) and almost all of our text is
+    already simplified. A dictionary entry can only change a piece if the piece
+    contains a character the entry rewrites, so pieces free of those characters
+    are skipped; the result is identical to converting everything.
+    """
+    try:
+        entries = [(k, v) for group in _t2s()._dict_chain_data for _, _, table in group
+                   for k, v in table.items()]
+    except (AttributeError, TypeError, ValueError):  # another opencc build: convert everything
+        return None
+    chars: set[str] = set()
+    for key, value in entries:
+        for option in value.split(" "):
+            if len(option) != len(key):
+                chars.update(key)
+            else:
+                chars.update(k for k, o in zip(key, option) if k != o)
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, converting only the pieces (between separators) that can change."""
+    converter, triggers = _t2s(), _triggers()
+    if triggers is None:
+        return converter.convert(text)
+    if triggers.isdisjoint(text):
+        return text
+    # OpenCC itself converts piece by piece between these separators.
+    pieces = converter.split_chars_re.split(text)
+    return "".join(converter.convert(p) if i % 2 == 0 and not triggers.isdisjoint(p) else p
+                   for i, p in enumerate(pieces))
 
 
 def normalize_for_search(text: str) -> str:
@@ -21,4 +60,4 @@ def normalize_for_search(text: str) -> str:
     """
     if not text:
         return ""
-    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()

@@ -43,6 +43,23 @@ def test_normalize_for_search_empty():
     assert normalize_for_search("") == ""
 
 
+def test_normalize_for_search_phrase_conversions():
+    # phrase entries: 沈 alone is unchanged, 乾 alone becomes 干, 乾隆 is kept
+    assert normalize_for_search("沈默，乾淨，乾隆年間") == "沉默,干净,乾隆年间"
+
+
+def test_normalize_for_search_equals_full_opencc(corpus_dir):
+    import unicodedata
+
+    from opencc import OpenCC
+
+    full = OpenCC("t2s")
+    for rel in ("national_gwr/cn_gwr_1954.txt", "cpc_congress/cpc03_report.txt", DISTRICT,
+                "xi_speeches/xi_20250901_2.txt"):
+        text = (corpus_dir / rel).read_text(encoding="utf-8")[:4000]
+        assert normalize_for_search(text) == full.convert(unicodedata.normalize("NFKC", text)).lower(), rel
+
+
 def test_all_corpus_files_parse_quickly(timed_parse, manifest):
     corpus_docs, seconds = timed_parse
     assert len(corpus_docs) == 224 == len(manifest)
