@@ -38,6 +38,10 @@ _DATE_START = (r"(?<!（)(?:当地时间)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:�
 _CREDIT = re.compile(r"(?<=[。！])\s*新华社(?:记者\s*[\u4e00-\u9fff·]{2,6}(?:\s*[、，]\s*[\u4e00-\u9fff·]{2,6})*"
                      r"\s*/?\s*摄|发(?:（[\u4e00-\u9fff·]{2,6}\s*/?\s*摄）)?)")
 _DATELINE = re.compile(r"^新华社[\u4e00-\u9fff·]{1,12}?\d{1,2}月\d{1,2}日电\s*")
+# A headline's byline "（2023年1月1日，北京）…习近平" glued to the speech's salutation.
+_BYLINE_END = re.compile(r"(?:[（(]\d{4}年\d{1,2}月\d{1,2}日[^）)]{0,20}[）)][^。！？，,、；;：:]{0,30}?"
+                         r"|^[^。！？，,]{0,20}主席[\s\u3000]+[\u4e00-\u9fff]{2,3}?)"
+                         r"(?=尊敬的|同志们|女士们|各位|朋友们|同胞们|全国同胞|总统先生|行政长官)")
 MAX_CAPTION = 300
 HEAD_LINES = 8
 
@@ -54,8 +58,7 @@ def clean_text(text: str) -> str:
         for piece in _INNER_GAP.split(para):
             for part in split_captions(piece):
                 part = _DATELINE.sub("", part).strip()
-                if part and not is_boilerplate(part):
-                    out.append(part)
+                out.extend(p for p in split_byline(part) if p and not is_boilerplate(p))
     return "\n".join(drop_repeated_head(out))
 
 
@@ -138,6 +141,14 @@ def split_captions(text: str) -> list[str]:
         text = text[m.end():]
     pieces.append(text)
     return [p.strip() for p in pieces if p.strip()]
+
+
+def split_byline(text: str) -> list[str]:
+    """Split a headline ending in a dated byline from the salutation glued after it."""
+    m = _BYLINE_END.search(text)
+    if not m:
+        return [text]
+    return [text[:m.end()].strip(), text[m.end():].strip()]
 
 
 def is_boilerplate(line: str) -> bool:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ingest.clean import clean_text, is_boilerplate, split_captions, strip_licence_footer
+from ingest.clean import clean_text, is_boilerplate, split_byline, split_captions, strip_licence_footer
 from ingest.loaders import load_text
 
 WIKI_DIRS = ("national_gwr", "npc_resolutions", "cpc_congress")
@@ -92,6 +92,19 @@ def test_caption_without_date_opener_is_only_removed_when_short():
     long_head = "正文" * 200 + "。"
     assert split_captions(long_head + "新华社记者 张三 摄") == [long_head]
     assert split_captions("会见外宾。新华社发尊敬的总统先生：") == ["尊敬的总统先生："]
+
+
+@pytest.mark.parametrize("text,parts", [
+    ("在全国政协新年茶话会上的讲话（2023年12月29日）习近平同志们，朋友们：",
+     ["在全国政协新年茶话会上的讲话（2023年12月29日）习近平", "同志们，朋友们："]),
+    ("共建美好世界——在峰会上的讲话（2024年11月18日，里约热内卢）中华人民共和国主席\u3000习近平尊敬的卢拉总统：",
+     ["共建美好世界——在峰会上的讲话（2024年11月18日，里约热内卢）中华人民共和国主席\u3000习近平", "尊敬的卢拉总统："]),
+    ("中华人民共和国主席\u3000习近平女士们，先生们：", ["中华人民共和国主席\u3000习近平", "女士们，先生们："]),
+    ("今天（2024年1月1日）大家都来了，各位同事好。", ["今天（2024年1月1日）大家都来了，各位同事好。"]),
+    ("（2022年10月16日）", ["（2022年10月16日）"]),
+])
+def test_byline_is_split_from_the_salutation(text, parts):
+    assert split_byline(text) == parts
 
 
 def test_district_speech_has_no_chrome_left(corpus_dir):
