@@ -21,6 +21,7 @@ _LEVELS: list[tuple[int, re.Pattern]] = [
     (3, re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
 ]
 MAX_HEADING = 60
+_MARKDOWN = re.compile(r"^#{1,6}\s+")  # "## 一、…" in .md files
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # Heading labels get canonical (full-width) punctuation so paths read the same
@@ -73,6 +74,7 @@ class _Outline:
 
 def heading_of(line: str) -> tuple[int, str, int] | None:
     """``(level, label, number)`` when ``line`` is or starts with a heading, else None."""
+    line = _MARKDOWN.sub("", line)
     for level, pattern in _LEVELS:
         m = pattern.match(line)
         if not m:

@@ -61,6 +61,10 @@ def test_run_on_heading_takes_the_sentence_up_to_the_first_stop():
     assert heading_of(line) == (2, '（一）牢记领袖嘱托，勇担"千亿强区"建设新使命', 1)
 
 
+def test_markdown_heading_markers_are_ignored():
+    assert heading_of("## 二、今年工作安排") == (1, "二、今年工作安排", 2)
+
+
 def test_level_one_headings_must_stand_alone():
     assert heading_of("一、大家知道，北京是中国北方的政治中心。近五百年来，又是中国的首都。") is None
     assert heading_of("三、2025年政府工作任务") == (1, "三、2025年政府工作任务", 3)
