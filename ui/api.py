@@ -2,7 +2,9 @@
 
 Every answer route returns the same ``rag.types.Answer`` as ``speechqa ask --json``.
 ``SpeechQAError`` becomes ``{"error","message","hint"}`` with the class's HTTP
-status (``LLMBusy`` adds ``Retry-After``); nothing else ever leaks a traceback.
+status (``LLMBusy`` adds ``Retry-After``); under ``/v1`` the same error takes
+OpenAI's shape ``{"error": {"message","type","code","hint"}}``. Nothing ever
+leaks a traceback.
 """
 from __future__ import annotations
 
@@ -25,25 +27,28 @@ from ui.security import BodyLimitMiddleware, bearer_ok, body_limits, token_of
 log = logging.getLogger("speechqa.api")
 
 
-def error_response(exc: SpeechQAError) -> JSONResponse:
-    """The JSON error body and status for a SpeechQA error."""
+def error_response(exc: SpeechQAError, path: str = "") -> JSONResponse:
+    """The JSON error body and status for a SpeechQA error (OpenAI's error shape under /v1)."""
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LLMBusy) else None
-    return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
+    body = exc.to_dict()
+    if path.startswith("/v1/"):  # so OpenAI clients show the message
+        body = {"error": {"message": str(exc), "type": body["error"], "code": exc.http_status, "hint": exc.hint}}
+    return JSONResponse(body, status_code=exc.http_status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map SpeechQA errors, validation errors and anything unexpected onto clean JSON bodies."""
 
     @app.exception_handler(SpeechQAError)
-    async def _speechqa(_: Request, exc: SpeechQAError) -> JSONResponse:
-        return error_response(exc)
+    async def _speechqa(request: Request, exc: SpeechQAError) -> JSONResponse:
+        return error_response(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
         return error_response(BadRequest(field, first.get("msg", "invalid request"),
-                                         "see the request schema at /docs"))
+                                         "see the request schema at /docs"), request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

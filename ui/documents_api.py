@@ -14,7 +14,7 @@ from typing import Any, Callable
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from rag.errors import SpeechQAError
+from rag.errors import BadRequest, SpeechQAError
 from rag.types import Paragraph
 from ui.runtime import Runtime
 from ui.security import UPLOAD_TYPES, safe_upload_path
@@ -67,7 +67,7 @@ def save_upload(upload: UploadFile, upload_dir: Path, max_bytes: int) -> Path:
                                    "split the document, or raise SPEECHQA_MAX_UPLOAD_MB")
                 out.write(block)
         if size == 0:
-            raise TooLarge(f"{target.name}: the file is empty / 文件为空", "upload a file with text in it")
+            raise BadRequest("file", f"{target.name} is empty / 文件为空", "upload a file with text in it")
         os.replace(tmp_name, target)
     finally:
         if os.path.exists(tmp_name):

@@ -98,24 +98,28 @@ class BodyLimitMiddleware:
     Checks ``Content-Length`` up front; chunked bodies are buffered up to the limit.
     """
 
-    def __init__(self, app, json_limit: int, upload_limit: int) -> None:
+    def __init__(self, app, json_limit: int, upload_limit: int, upload_mb: int) -> None:
         self.app = app
         self.json_limit = json_limit
         self.upload_limit = upload_limit
+        self.upload_mb = upload_mb
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(PROTECTED_PREFIXES):
             return await self.app(scope, receive, send)
-        limit = self.upload_limit if scope["path"] == UPLOAD_PATH else self.json_limit
+        upload = scope["path"] == UPLOAD_PATH
+        limit = self.upload_limit if upload else self.json_limit
+        message = (f"upload exceeds the {self.upload_mb} MB limit / 上传文件超过 {self.upload_mb} MB 上限" if upload
+                   else f"request body exceeds {limit // 1024} KB / 请求体超过 {limit // 1024} KB 上限")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             # The server enforces that the body matches Content-Length, so the header suffices.
             if not declared.isdigit() or int(declared) > limit:
-                return await _too_large(send, limit, scope["path"])
+                return await _too_large(send, message)
             return await self.app(scope, receive, send)
         body = await _read_capped(receive, limit)
         if body is None:
-            return await _too_large(send, limit, scope["path"])
+            return await _too_large(send, message)
         await self.app(scope, _replay(body, receive), send)
 
 
@@ -147,11 +151,10 @@ def _replay(body: bytes, receive):
     return replay
 
 
-async def _too_large(send, limit: int, path: str) -> None:
+async def _too_large(send, message: str) -> None:
     body = json.dumps({
-        "error": "PayloadTooLarge",
-        "message": f"request body for {path} exceeds {limit // 1024} KB / 请求体超过 {limit // 1024} KB 上限",
-        "hint": "send a shorter request, or raise SPEECHQA_MAX_REQUEST_KB / SPEECHQA_MAX_UPLOAD_MB",
+        "error": "PayloadTooLarge", "message": message,
+        "hint": "send less (split the document), or raise SPEECHQA_MAX_REQUEST_KB / SPEECHQA_MAX_UPLOAD_MB",
     }, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
@@ -161,4 +164,5 @@ async def _too_large(send, limit: int, path: str) -> None:
 def body_limits(settings: Settings) -> dict:
     """Keyword arguments for ``BodyLimitMiddleware`` from settings."""
     return {"json_limit": settings.max_request_kb * 1024,
-            "upload_limit": settings.max_upload_mb * 1024 * 1024 + MULTIPART_SLACK}
+            "upload_limit": settings.max_upload_mb * 1024 * 1024 + MULTIPART_SLACK,
+            "upload_mb": settings.max_upload_mb}

@@ -1,0 +1,96 @@
+"""Backend choice, background LLM loading, and the bounded LLM queue seen through the API."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rag.errors import BadRequest, LLMUnavailable
+from tests.ui.conftest import SlowChat, make_settings
+from ui.runtime import Runtime
+from ui.server import create_app
+
+Q = "河南省2025年的经济增长目标是多少？"
+ANSWER = "河南省2025年主要预期目标是经济增长5.5%左右[1]。"
+
+
+def local_runtime(shared_index, index_dir, corpus_dir, model=None, queue=0) -> Runtime:
+    settings = make_settings(index_dir, corpus_dir, llm="local", llm_queue_size=queue)
+    return Runtime(settings, shared_index, chat_model=model)
+
+
+def test_plan_falls_back_to_extractive_while_the_llm_loads(shared_index, index_dir, corpus_dir):
+    rt = local_runtime(shared_index, index_dir, corpus_dir)
+    assert rt.plan(None).label == "extractive" and rt.plan(None).settings.llm == "extractive"
+    with pytest.raises(LLMUnavailable) as err:
+        rt.plan("local")
+    assert "llm=extractive" in err.value.hint
+    with pytest.raises(BadRequest):
+        rt.plan("openai")
+    rt.llm.model, rt.llm.ready = SlowChat(responses=[ANSWER]), True
+    plan = rt.plan(None)
+    assert plan.queued and plan.label == "local" and plan.model is rt.llm.model
+    assert not rt.plan("extractive").queued
+
+
+def test_llm_loads_in_the_background_and_failures_are_reported(shared_index, index_dir, corpus_dir, monkeypatch):
+    warmed = threading.Event()
+
+    class Loadable(SlowChat):
+        def loaded(self):
+            time.sleep(0.2)
+            warmed.set()
+
+    monkeypatch.setattr("rag.llm.get_chat_model", lambda settings: Loadable(responses=[ANSWER]))
+    rt = local_runtime(shared_index, index_dir, corpus_dir)
+    rt.load_llm_async().join(10)
+    assert warmed.is_set() and rt.llm.ready and rt.answering_label() == "local"
+
+    def broken(settings):
+        raise LLMUnavailable("model file missing", "run speechqa setup")
+
+    monkeypatch.setattr("rag.llm.get_chat_model", broken)
+    rt = local_runtime(shared_index, index_dir, corpus_dir)
+    rt.load_llm_async().join(10)
+    assert not rt.llm.ready and "model file missing" in rt.llm.error
+    assert rt.health()["llm"]["answering"] == "extractive"
+
+
+def test_answers_use_the_injected_model(shared_index, index_dir, corpus_dir):
+    rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER], delay=0))
+    with TestClient(create_app(rt, with_ui=False)) as c:
+        body = c.post("/api/answer", json={"question": Q}).json()
+    assert body["llm"].startswith("custom/") and "5.5%" in body["answer"]
+
+
+def test_full_llm_queue_gives_503_with_retry_after(shared_index, index_dir, corpus_dir):
+    rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER] * 3, delay=2.0), queue=0)
+    with TestClient(create_app(rt, with_ui=False)) as c:
+        first: dict = {}
+        worker = threading.Thread(target=lambda: first.update(r=c.post("/api/answer", json={"question": Q})))
+        worker.start()
+        deadline = time.monotonic() + 10
+        while rt.queue.admitted == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        busy = c.post("/api/answer", json={"question": Q})
+        busy_stream = c.post("/api/answer/stream", json={"question": Q})
+        extractive = c.post("/api/answer", json={"question": Q, "llm": "extractive"})
+        worker.join(30)
+    for resp in (busy, busy_stream):
+        assert resp.status_code == 503 and int(resp.headers["Retry-After"]) > 0
+        err = resp.json()
+        assert err["error"] == "LLMBusy" and "正忙" in err["message"] and "busy" in err["message"]
+    assert extractive.status_code == 200  # extractive answers do not queue behind the LLM
+    assert first["r"].status_code == 200 and rt.queue.admitted == 0
+
+
+def test_stream_releases_its_queue_place(shared_index, index_dir, corpus_dir):
+    rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER] * 2, delay=0), queue=0)
+    with TestClient(create_app(rt, with_ui=False)) as c:
+        for _ in range(2):  # a second request after the first finished must be admitted
+            resp = c.post("/api/answer/stream", json={"question": Q})
+            assert resp.status_code == 200 and "event: answer" in resp.text
+    assert rt.queue.admitted == 0
