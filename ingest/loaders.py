@@ -80,13 +80,19 @@ def decode_bytes(data: bytes, name: str) -> str:
         return _check_text(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
-    text = _decode_lines(data, name)
-    return _check_text(text if text is not None else _guess_encoding(data, name), name)
+    text, failed = _decode_lines(data, name)
+    if failed > MAX_BAD_RATIO * max(text.count("\n") + 1, 1):
+        # Most lines are neither UTF-8 nor GB18030: some other encoding, or not text.
+        text = _guess_encoding(data, name)
+    elif failed:
+        warnings.warn(f"{name}: {failed} lines had undecodable bytes (replaced with U+FFFD)",
+                      LoaderWarning, stacklevel=2)
+    return _check_text(text, name)
 
 
-def _decode_lines(data: bytes, name: str) -> str | None:
-    """Decode line by line (UTF-8, else GB18030); None when lines fail both."""
-    out, utf8, gbk = [], 0, 0
+def _decode_lines(data: bytes, name: str) -> tuple[str, int]:
+    """Decode line by line (UTF-8, else GB18030, else UTF-8 with replacement); count failures."""
+    out, utf8, gbk, failed = [], 0, 0, 0
     for line in data.split(b"\n"):
         try:
             out.append(line.decode("utf-8"))
@@ -96,26 +102,23 @@ def _decode_lines(data: bytes, name: str) -> str | None:
                 out.append(line.decode("gb18030"))
                 gbk += 1
             except UnicodeDecodeError:
-                return None
+                out.append(line.decode("utf-8", errors="replace"))
+                failed += 1
     if utf8 and gbk:
         warnings.warn(f"{name}: mixed encodings; decoded {utf8} lines as UTF-8 and {gbk} as GB18030",
                       LoaderWarning, stacklevel=3)
-    return "\n".join(out)
+    return "\n".join(out), failed
 
 
 def _guess_encoding(data: bytes, name: str) -> str:
+    """charset-normalizer's best guess, when it is confident; else not text."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None and best.chaos < 0.2:
         return str(best)
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    if bad > MAX_BAD_RATIO * len(text):
-        raise BadDocument(name, "file is not readable text (mostly undecodable bytes)",
-                          "save it as UTF-8 or GB18030 text, or give the original document")
-    warnings.warn(f"{name}: {bad} undecodable bytes replaced with U+FFFD", LoaderWarning, stacklevel=3)
-    return text
+    raise BadDocument(name, "file is not readable text (mostly undecodable bytes)",
+                      "save it as UTF-8 or GB18030 text, or give the original document")
 
 
 def _check_text(text: str, name: str) -> str:

@@ -50,6 +50,23 @@ def test_mixed_utf8_and_gbk_lines_decode_per_line_with_a_warning(tmp_path):
     assert text.split("\n") == lines
 
 
+def test_a_damaged_line_is_replaced_not_fatal(tmp_path):
+    lines = [f"第{i}段，正常的UTF-8文本。" for i in range(30)]
+    lines[5] = "损坏".encode("utf-8")[:4].decode("utf-8", errors="ignore") + "\udcff"
+    data = b"\n".join(ln.encode("utf-8", errors="surrogateescape") for ln in lines)
+    with pytest.warns(LoaderWarning, match="1 lines had undecodable bytes"):
+        text = load_text(write(tmp_path, "damaged.txt", data))
+    assert text.split("\n")[6] == lines[6] and "\ufffd" in text.split("\n")[5]
+
+
+def test_other_encodings_fall_back_to_charset_normalizer(tmp_path):
+    text = "Le café coûte très cher à Genève, déclare le ministre.\n" * 20
+    got = load_text(write(tmp_path, "cp1252.txt", text.encode("cp1252")))
+    # single-byte code pages are ambiguous (cp1250 vs cp1252); the shared letters must be right
+    assert got.count("Le café co") == 20 and got.count("déclare le ministre.") == 20
+    assert "\ufffd" not in got
+
+
 def test_empty_and_blank_files_are_bad_documents(tmp_path):
     for name, data in (("empty.txt", b""), ("blank.txt", b" \n\t\n"), ("bom_only.md", b"\xef\xbb\xbf")):
         with pytest.raises(BadDocument, match="empty") as info:
