@@ -24,6 +24,7 @@ MAX_HEADING = 60
 _MARKDOWN = re.compile(r"^#{1,6}\s+")  # "## 一、…" in .md files
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_DEFINITION = re.compile(r"[：:]")  # glossary entries ("1.“两新”：…") are not headings
 # Heading labels get canonical (full-width) punctuation so paths read the same
 # whether the source used ASCII or full-width marks.
 _LABEL_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"})
@@ -109,8 +110,9 @@ def enumerator_value(enumerator: str) -> int:
 
 
 def _is_standalone(line: str) -> bool:
-    """Short, and no sentence ends before its last character."""
-    return len(line) <= MAX_HEADING and not _SENTENCE_END.search(line[:-1])
+    """Short, no sentence ends before its last character, and not a ``term：definition`` entry."""
+    body = line[:-1]
+    return len(line) <= MAX_HEADING and not _SENTENCE_END.search(body) and not _DEFINITION.search(body)
 
 
 def _first_sentence(line: str) -> str | None:

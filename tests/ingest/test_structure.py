@@ -52,7 +52,8 @@ def test_heading_hierarchy_and_paths():
 
 
 def test_enumerated_body_points_are_not_headings():
-    for line in ("一是工业增长较快。", "一要提高站位。", "第一，基本建设规模问题。", "2.5", "1.4万亿斤粮食"):
+    for line in ("一是工业增长较快。", "一要提高站位。", "第一，基本建设规模问题。", "2.5", "1.4万亿斤粮食",
+                 "7.“两新”：是指大规模设备更新和消费品以旧换新"):
         assert heading_of(line) is None, line
 
 
