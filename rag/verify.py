@@ -203,10 +203,12 @@ def _source_wins(sentence: str, line: int, evidence: list[Evidence], prefer: set
     ev = evidence[best]
     if all(number_supported(x, ev.numbers) for x in nums):
         return None  # it failed for another reason (a name, weak overlap): no disagreement to settle
-    start, end = best_span(sentence, ev)
-    quote = ev.text[start:end]
-    if not extract_numbers(quote) or _coverage(sb, ev) < MIN_COVERAGE:
+    # The sentence saying the same thing with the source's figure: most shared wording.
+    numbered = [sp for sp in ev.spans if extract_numbers(ev.text[sp[0]:sp[1]])]
+    if not numbered or _coverage(sb, ev) < MIN_COVERAGE:
         return None
+    start, end = max(numbered, key=lambda sp: len(sb & bigrams(ev.text[sp[0]:sp[1]])))
+    quote = ev.text[start:end]
     return Claim(quote, line, [(best, (start, end))], replaced=sentence)
 
 

@@ -1,5 +1,6 @@
 """answer()/answer_stream(): a scripted model that cites wrongly, invents numbers and names,
 obeys planted instructions; extractive answers, quote mode, streaming, validation."""
+import json
 import re
 
 import pytest
@@ -142,3 +143,66 @@ def test_long_question_and_unknown_mode_are_bad_requests(settings, index):
 
 def test_control_characters_are_stripped():
     assert clean_question("2025年\x00目标\u200b是多少？\n", 100) == "2025年 目标 是多少？"
+
+
+# ---- on a real small index (ingest pipeline, hash embedder, real retrieval) -------------
+
+REAL_DOCS = ("national_gwr/cn_gwr_2025.txt", "national_gwr/cn_gwr_2024.txt",
+             "district_speeches/district_party_secretary_econ_work_2022.txt")
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory, corpus_dir):
+    from ingest.pipeline import ingest
+    from rag.config import load_settings
+    from rag.index import Index
+
+    s = load_settings(index_dir=tmp_path_factory.mktemp("real") / "index", corpus_dir=corpus_dir,
+                      embedder="hash", llm="extractive")
+    ingest([corpus_dir / d for d in REAL_DOCS], s)
+    index = Index.open(s)
+    yield s, index
+    index.close()
+
+
+def test_real_extractive_answer_cites_the_2025_target(real):
+    s, index = real
+    result = answer(Q25, s, index)
+    cite = result.citations[0]
+    assert (cite.doc_id, result.llm) == ("national_gwr/cn_gwr_2025", "extractive")
+    assert "国内生产总值增长5%左右" in cite.quote and cite.text == index.paragraph(cite.doc_id, cite.paragraph).text
+    assert cite.section and cite.source == "national_gwr/cn_gwr_2025.txt" and cite.year == 2025
+    assert result.retrieval and {"retrieve", "generate", "verify", "total"} <= set(result.timings_ms)
+
+
+def test_real_comparison_cites_both_years(real):
+    s, index = real
+    result = answer("2024年和2025年的国内生产总值增长目标分别是多少？", s, index)
+    assert {c.doc_id for c in result.citations} >= {"national_gwr/cn_gwr_2024", "national_gwr/cn_gwr_2025"}
+
+
+def test_real_missing_report_is_refused_with_the_reason(real):
+    s, index = real
+    result = answer("2020年政府工作报告提出的经济增长目标是多少？", s, index)
+    assert result.refused and "2020" in result.answer and result.citations == []
+
+
+def test_real_district_414_and_wrong_number_from_the_model(real):
+    s, index = real
+    result = answer("2021年全区GDP完成多少？", s, index, llm=scripted("2021年全区GDP完成514亿元。"))
+    assert result.unsupported == ["2021年全区GDP完成514亿元。"]
+    assert "414亿元" in result.answer and "514" not in result.answer
+    assert result.citations[0].doc_id.startswith("district_speeches/")
+
+
+def test_real_cli_json_end_to_end(real, monkeypatch, capsys):
+    from ui.cli import main
+
+    s, _ = real
+    monkeypatch.setenv("SPEECHQA_EMBEDDER", "hash")
+    code = main(["ask", "河南省2025年的经济增长目标是多少？", "--index", str(s.index_dir),
+                 "--llm", "extractive", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and set(data) == set(Answer.model_fields)
+    # No Henan report in this index: the plan says so and the answer refuses.
+    assert data["refused"] is True and data["citations"] == []
