@@ -15,6 +15,7 @@ from ingest.structure import heading_of
 from rag.types import Paragraph
 
 HEAD = 8  # front matter lives in the first few paragraphs
+OPENING_CHARS = 6000  # where a speech says which year it plans for
 PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
              "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
              "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
@@ -53,7 +54,7 @@ def extract_metadata(text: str, paragraphs: list[Paragraph], source: str,
     doc_type = classify(front, occasion, role)
     found: dict[str, Any] = {
         "title": title, "date": date, "speaker": speaker, "occasion": occasion, "region": region,
-        "year": find_year(date, title, paragraphs, source), "doc_type": doc_type,
+        "year": find_year(date, title, text, source), "doc_type": doc_type,
         "level": level_of(doc_type, region),
         "meta": {k: v for k, v in (("speaker_role", role), ("published_by", find_source_line(head)))
                  if v},
@@ -99,14 +100,14 @@ def find_date(head: list[str]) -> str | None:
     return None
 
 
-def find_year(date: str | None, title: str, paragraphs: list[Paragraph], source: str) -> int | None:
+def find_year(date: str | None, title: str, text: str, source: str) -> int | None:
     """Date year, else title year, else the latest year the opening plans for, else the path's year."""
     if date:
         return int(date[:4])
     m = re.search(r"(\d{4})\s*年", title)
     if m:
         return int(m.group(1))
-    planned = [int(y) for p in paragraphs[:40] for y in _PLAN_YEAR.findall(p.text)]
+    planned = [int(y) for y in _PLAN_YEAR.findall(text[:OPENING_CHARS])]
     if planned:
         return max(planned)
     years = _PATH_DATE.findall(source) or _PATH_YEAR.findall(source)
