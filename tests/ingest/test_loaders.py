@@ -90,11 +90,12 @@ def test_undecodable_bytes_without_nul_are_rejected(tmp_path):
 
 def test_too_large_missing_and_unsupported_files(tmp_path):
     big = write(tmp_path, "big.txt", SAMPLE.encode("utf-8"))
-    with pytest.raises(BadDocument, match="too large"):
+    with pytest.raises(BadDocument, match=r"big\.txt: file is too large") as info:
         load_text(big, max_bytes=10)
-    with pytest.raises(BadDocument, match="not found"):
+    assert info.value.hint == "split it into smaller files"
+    with pytest.raises(BadDocument, match=r"missing\.txt: file not found"):
         load_text(tmp_path / "missing.txt")
-    with pytest.raises(BadDocument, match="unsupported file type '.exe'"):
+    with pytest.raises(BadDocument, match=r"setup\.exe: unsupported file type '\.exe'"):
         load_text(write(tmp_path, "setup.exe", b"MZ"))
 
 
