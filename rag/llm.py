@@ -63,7 +63,8 @@ def get_chat_model(settings: Settings) -> BaseChatModel | None:
                                  # compatible servers speak /chat/completions, not /responses
                                  use_responses_api=False)
     return LlamaCppChat(model_path=local_model_path(settings), n_ctx=settings.llm_ctx,
-                        n_threads=settings.llm_threads, max_tokens=settings.llm_max_tokens)
+                        n_threads=settings.llm_threads, max_tokens=settings.llm_max_tokens,
+                        wait_s=settings.llm_timeout_s)
 
 
 class GuardedChatOpenAI(ChatOpenAI):

@@ -8,6 +8,9 @@ completion (including a stream, until it is exhausted or closed).
 """
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +23,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from rag.errors import LLMUnavailable
+from rag.errors import BadRequest, LLMBusy, LLMUnavailable
 
 
 @dataclass
@@ -65,6 +68,36 @@ def _new_llama(path: Path, n_ctx: int, n_threads: int):
                              "run `speechqa setup --verify` to re-check and rebuild it") from exc
 
 
+# Run in a child process: a llama.cpp built for CPU features the machine lacks dies with SIGILL,
+# which must not take the caller down with it.
+_SMOKE = """
+import sys, llama_cpp
+llm = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=256, n_threads=int(sys.argv[2]), verbose=False)
+print(llm.create_completion("你好", max_tokens=2, temperature=0)["usage"]["completion_tokens"])
+"""
+
+
+def smoke_test(path: Path, n_threads: int, python: str = sys.executable, timeout: float = 300) -> str:
+    """Load ``path`` in a child process and generate two tokens; raises LLMUnavailable if that fails."""
+    try:
+        proc = subprocess.run([python, "-c", _SMOKE, str(path), str(n_threads)], capture_output=True,
+                              text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise LLMUnavailable(f"{path.name}: llama.cpp test run took over {timeout:.0f}s",
+                             "the machine may be overloaded; rerun `speechqa setup` later") from exc
+    if proc.returncode == 0:
+        return f"llama.cpp loads {path.name} and generates"
+    if proc.returncode == -signal.SIGILL:
+        raise LLMUnavailable(
+            f"{path.name}: llama.cpp crashed with an illegal instruction (SIGILL); llama-cpp-python was "
+            "built for CPU features this machine cannot run (often AMX inside a VM)",
+            "rebuild it: CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=ON' "
+            "pip install --force-reinstall --no-cache-dir --no-deps llama-cpp-python==0.3.36")
+    tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-2:])
+    raise LLMUnavailable(f"{path.name}: llama.cpp test run failed (exit {proc.returncode}): {tail}",
+                         "run `make setup` (builds llama-cpp-python), or `speechqa setup --verify`")
+
+
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
@@ -74,8 +107,8 @@ def to_llama_messages(messages: list[BaseMessage]) -> list[dict[str, str]]:
     for msg in messages:
         role = _ROLES.get(msg.type)
         if role is None:
-            raise LLMUnavailable(f"message type {msg.type!r} is not supported by the local backend",
-                                 "send only system, human and ai messages")
+            raise BadRequest("messages", f"message type {msg.type!r} is not supported by the local backend",
+                             "send only system, human and ai messages")
         out.append({"role": role, "content": msg.text})
     return out
 
@@ -88,6 +121,7 @@ class LlamaCppChat(BaseChatModel):
     n_threads: int = 2
     temperature: float = 0.0
     max_tokens: int = 384
+    wait_s: float = 120.0  # how long a call may wait for the model held by another call
 
     @property
     def _llm_type(self) -> str:
@@ -102,6 +136,24 @@ class LlamaCppChat(BaseChatModel):
         """The shared ``Llama`` for this model (loads it on the first call)."""
         return load_model(self.model_path, self.n_ctx, self.n_threads)
 
+    @contextmanager
+    def _exclusive(self) -> Iterator[Any]:
+        """The shared ``Llama``, held for one completion; prompt overflow becomes LLMUnavailable."""
+        model = self.loaded()
+        if not model.lock.acquire(timeout=self.wait_s):
+            raise LLMBusy(f"{self.model_path.name}: still busy with another answer after {self.wait_s:.0f}s",
+                          "retry in a moment")
+        try:
+            yield model.llama
+        except ValueError as exc:
+            if "context window" not in str(exc):
+                raise
+            raise LLMUnavailable(
+                f"{self.model_path.name}: prompt too long for n_ctx={self.n_ctx} ({exc})",
+                "ask a shorter question, lower SPEECHQA_K, or raise SPEECHQA_LLM_CTX") from exc
+        finally:
+            model.lock.release()
+
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict:
         return {"messages": to_llama_messages(messages), "stop": stop or [],
                 "temperature": kwargs.get("temperature", self.temperature),
@@ -109,9 +161,8 @@ class LlamaCppChat(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        model = self.loaded()
-        with model.lock, _context_errors(self):
-            out = model.llama.create_chat_completion(**self._request(messages, stop, **kwargs))
+        with self._exclusive() as llama:
+            out = llama.create_chat_completion(**self._request(messages, stop, **kwargs))
         choice, usage = out["choices"][0], out.get("usage") or {}
         message = AIMessage(content=choice["message"].get("content") or "",
                             usage_metadata=_usage(usage) if usage else None)
@@ -121,9 +172,8 @@ class LlamaCppChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        model = self.loaded()
-        with model.lock, _context_errors(self):
-            for part in model.llama.create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
+        with self._exclusive() as llama:
+            for part in llama.create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
                 choice = part["choices"][0]
                 text = choice["delta"].get("content") or ""
                 finish = choice.get("finish_reason")
@@ -139,16 +189,3 @@ class LlamaCppChat(BaseChatModel):
 def _usage(usage: dict) -> dict[str, int]:
     return {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0),
             "total_tokens": usage.get("total_tokens", 0)}
-
-
-@contextmanager
-def _context_errors(chat: LlamaCppChat) -> Iterator[None]:
-    """Turn llama.cpp's 'prompt exceeds the context window' ValueError into LLMUnavailable."""
-    try:
-        yield
-    except ValueError as exc:
-        if "context window" not in str(exc):
-            raise
-        raise LLMUnavailable(
-            f"{chat.model_path.name}: prompt too long for n_ctx={chat.n_ctx} ({exc})",
-            "ask a shorter question, lower SPEECHQA_K, or raise SPEECHQA_LLM_CTX") from exc

@@ -247,4 +247,15 @@ def provision(settings: Settings, what: Sequence[str] = STEPS, model: str | None
         if not keys:
             results.append(StepResult("llm", "skipped", str(settings.llm_model_path or ""),
                                       f"llm={settings.llm}; pass --llm-model to provision one anyway"))
+        if settings.llm == "local" and (settings.llm_model_path or settings.local_model in keys):
+            results.append(check_local_runtime(settings))
     return results
+
+
+def check_local_runtime(settings: Settings) -> StepResult:
+    """Run the configured local model once in a child process (catches a broken llama.cpp build)."""
+    from rag.llm import local_model_path
+    from rag.llm_local import smoke_test
+
+    path = local_model_path(settings)
+    return StepResult("llm-runtime", "ok", str(path), smoke_test(path, settings.llm_threads))

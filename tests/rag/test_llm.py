@@ -83,9 +83,11 @@ def test_local_model_path_prefers_explicit_file(cfg, tmp_path):
 
 def test_get_chat_model_local_uses_settings(cfg):
     path = fake_gguf(cfg)
-    chat = get_chat_model(cfg.model_copy(update={"llm_ctx": 2048, "llm_threads": 1, "llm_max_tokens": 99}))
+    chat = get_chat_model(cfg.model_copy(update={"llm_ctx": 2048, "llm_threads": 1, "llm_max_tokens": 99,
+                                                 "llm_timeout_s": 7.0}))
     assert isinstance(chat, LlamaCppChat)
-    assert (chat.model_path, chat.n_ctx, chat.n_threads, chat.max_tokens, chat.temperature) == (path, 2048, 1, 99, 0.0)
+    assert (chat.model_path, chat.n_ctx, chat.n_threads, chat.max_tokens, chat.temperature, chat.wait_s) == \
+        (path, 2048, 1, 99, 0.0, 7.0)
 
 
 # ---- the in-process model with a fake llama_cpp.Llama ---------------------------
@@ -171,6 +173,26 @@ def test_prompt_over_context_becomes_llm_unavailable(fake_llama):
     assert "SPEECHQA_LLM_CTX" in info.value.hint
     with pytest.raises(LLMUnavailable, match="prompt too long"):
         list(chat.stream("超长的问题"))
+
+
+def test_busy_model_raises_llm_busy_and_abandoned_stream_frees_it(fake_llama):
+    fake_llama.write_bytes(b"x")
+    chat = LlamaCppChat(model_path=fake_llama, wait_s=0.2)
+    stream = chat.stream("目标？")
+    assert next(stream).content == "稳中"  # this stream now holds the model
+    with pytest.raises(LLMBusy, match="still busy with another answer after 0s"):
+        chat.invoke("你好")
+    stream.close()  # a client that goes away releases the model
+    assert chat.invoke("你好").content == "稳中求进。"
+
+
+def test_unsupported_message_type_is_a_bad_request():
+    from langchain_core.messages import ToolMessage
+
+    from rag.errors import BadRequest
+
+    with pytest.raises(BadRequest, match="messages: message type 'tool'"):
+        to_llama_messages([ToolMessage("x", tool_call_id="1")])
 
 
 def test_missing_file_raises_on_load(fake_llama):

