@@ -84,7 +84,8 @@ def _title_part(line: str) -> str | None:
         return None
     if re.search(r"[。！？!?]", part) or part.startswith(("——", "--", "（", "(")) or _DATE.match(part):
         return None
-    if heading_of(part) is not None or (len(part) > 60 and "——" not in part):
+    # A long or comma-laden line without a "——在…上的讲话" subtitle is a body sentence.
+    if heading_of(part) is not None or ("——" not in part and (len(part) > 60 or part.count("，") >= 2)):
         return None
     return part
 

@@ -96,6 +96,8 @@ def test_small_helpers():
     assert find_date(["（2020年5月28日第十三届全国人民代表大会第三次会议通过）"]) == "2020-05-28"
     assert find_date(["2025年13月40日"]) is None
     assert find_title(["各位代表：", "一、过去一年工作回顾"]) is None
+    assert find_title(["现在，我代表国务院，向大会报告政府工作，请各位代表审议", "一、回顾"]) is None
+    assert find_title(["继往开来，携手奋进——在峰会上的讲话（2022年12月9日）"]) == "继往开来，携手奋进——在峰会上的讲话"
     assert find_speaker(["重庆市人民政府市长 胡衡华"], "") == ("胡衡华", "市长")
     assert find_speaker(["第十四届全国人民代表大会第三次会议听取和审议了国务院总理李强所作的政府工作报告。"], "") \
         != ("李强所", "总理")
