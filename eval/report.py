@@ -114,7 +114,7 @@ def _type_bars(by_type: dict[str, dict]) -> str:
     for i, key in enumerate(_TYPE_BARS):
         ax.bar([x + i * width for x in range(len(by_type))], [s.get(key) or 0.0 for s in by_type.values()],
                width, label=key)
-    ax.set_xticks([x + width for x in range(len(by_type))], list(by_type))
+    ax.set_xticks([x + width for x in range(len(by_type))], list(by_type), rotation=30, ha="right")
     ax.set(ylim=(0, 1.05), title="by question type")
     ax.legend(fontsize="small")
     return _svg(fig)
@@ -130,19 +130,35 @@ def _latency_hist(report: dict) -> str:
     return _svg(fig)
 
 
+def _html_table(rows: dict[str, dict]) -> str:
+    head = "<tr><th></th>" + "".join(f"<th>{html.escape(k)}</th>" for k in metrics.SUMMARY_KEYS) + "</tr>"
+    body = "".join("<tr><th>" + html.escape(name) + "</th>"
+                   + "".join(f"<td>{_fmt(s.get(k))}</td>" for k in metrics.SUMMARY_KEYS) + "</tr>"
+                   for name, s in rows.items())
+    return f"<table>{head}{body}</table>"
+
+
+_CSS = ("body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0}"
+        "table{border-collapse:collapse;font-size:13px;margin-bottom:1.5em}"
+        "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}"
+        "pre{background:#f6f6f6;padding:1em;overflow:auto}")
+
+
 def render_html(report: dict) -> str:
-    """A self-contained page: the markdown tables as preformatted text plus inline SVG plots."""
+    """A self-contained page: summary tables, inline SVG plots and the configuration."""
     import matplotlib
 
     matplotlib.use("Agg")
     systems = report.get("systems") or {report["system"]: report["summary"]}
-    plots = [_hit_curve(systems), _type_bars(report["by_type"]), _latency_hist(report)]
-    body = "".join(f"<figure>{svg}</figure>" for svg in plots)
+    plots = "".join(f"<figure>{svg}</figure>" for svg in
+                    (_hit_curve(systems), _type_bars(report["by_type"]), _latency_hist(report)))
+    config = html.escape(json.dumps(report["config"], ensure_ascii=False, indent=2))
     return ("<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
-            f"<title>SpeechQA evaluation</title><style>body{{font-family:sans-serif;margin:2em}}"
-            "figure{display:inline-block;margin:0 1em 1em 0}pre{background:#f6f6f6;padding:1em;overflow:auto}"
-            f"</style></head><body><h1>SpeechQA evaluation</h1>{body}"
-            f"<pre>{html.escape(render_markdown(report))}</pre></body></html>")
+            f"<title>SpeechQA evaluation</title><style>{_CSS}</style></head><body>"
+            f"<h1>SpeechQA evaluation</h1><p>{html.escape(report['set'])} — system <b>{report['system']}</b></p>"
+            f"<h2>Systems</h2>{_html_table(systems)}<h2>By question type</h2>{_html_table(report['by_type'])}"
+            f"{plots}<h2>Configuration</h2><pre>{config}</pre>"
+            "<p>Metric definitions: eval/metrics.py (module docstring).</p></body></html>")
 
 
 def write_report(report: dict, out_dir: Path) -> dict[str, Path]:
