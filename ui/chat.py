@@ -36,6 +36,7 @@ CHAT_CSS = """
 .sq-cited{background:#eff6ff;border-left:3px solid #1d4ed8;padding:6px;margin:6px 0}
 .sq-neighbour{color:#64748b;font-size:0.9em;margin:4px 0}
 .sq-para{margin:4px 0}
+.sq-doc{max-height:70vh;overflow-y:auto;padding-right:8px}
 mark{background:#fde68a}
 """
 # [n] in an answer opens its card and scrolls to it instead of following the link.
@@ -44,7 +45,7 @@ document.addEventListener('click', function (e) {
   const ref = e.target.closest && e.target.closest('a.sq-ref');
   if (!ref) return;
   e.preventDefault(); e.stopPropagation();
-  const card = document.getElementById(ref.dataset.cite);
+  const card = document.getElementById((ref.getAttribute('href') || '').slice(1));
   if (card) { card.open = true; card.scrollIntoView({block: 'nearest'}); }
 }, true);
 </script>"""
@@ -93,10 +94,10 @@ class ChatHandlers:
             for kind, value in stream:
                 if kind == "token":
                     draft += value
-                    chat[-1] = {"role": "assistant", "content": draft_html(draft)}
+                    chat = chat[:-1] + [{"role": "assistant", "content": draft_html(draft)}]
                     yield "", chat, questions, gr.update(), gr.update()
                 elif kind == "answer":
-                    chat[-1] = {"role": "assistant", "content": answer_html(value)}
+                    chat = chat[:-1] + [{"role": "assistant", "content": answer_html(value)}]
                     choices = [(citation_title(c), f"{c.doc_id}#{c.paragraph}|{c.quote}") for c in value.citations]
                     first = self.source(choices[0][1]) if choices else PANEL_HINT
                     yield ("", chat, questions + [question],
@@ -169,9 +170,9 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
                     panel = gr.HTML(PANEL_HINT, elem_id="sq-panel")
         with gr.Tab("文档"):
             table = gr.Dataframe(headers=["标题", "年份", "类型", "地区", "段落数", "doc_id"], interactive=False,
-                                 max_height=300)
+                                 max_height=300, elem_id="sq-doc-table")
             pick = gr.Dropdown([], label="选择文档查看全文段落", elem_id="sq-doc-pick")
-            doc_view = gr.HTML()
+            doc_view = gr.HTML(elem_id="sq-doc-view")
         questions = gr.State([])
         inputs = [box, chat, questions, year_from, year_to, doc_types, regions, mode]
         outputs = [box, chat, questions, cites, panel]

@@ -69,8 +69,8 @@ def answer_html(answer: Answer, key: str | None = None) -> str:
     key = key or uuid.uuid4().hex[:8]
     body = _mark_unsupported(esc(answer.answer), answer.unsupported)
     known = {c.n for c in answer.citations}
-    body = _REF.sub(lambda m: (f'<a class="sq-ref" href="#sq-{key}-{m.group(1)}" data-cite="sq-{key}-{m.group(1)}">'
-                               f'[{m.group(1)}]</a>') if int(m.group(1)) in known else m.group(0), body)
+    body = _REF.sub(lambda m: f'<a class="sq-ref" href="#sq-{key}-{m.group(1)}">[{m.group(1)}]</a>'
+                    if int(m.group(1)) in known else m.group(0), body)
     body = body.replace("\n", "<br>")
     parts = ['<div class="sq-answer">']
     if answer.refused:
