@@ -92,13 +92,17 @@ class NaiveRAG:
 
         self.settings, self.llm = settings, llm
         sources = sorted(d["source"] for d in index.documents())
+        name = _collection(index.embedder.name, sources)
         client = chromadb.PersistentClient(path=str(persist_dir),
                                            settings=chromadb.config.Settings(anonymized_telemetry=False))
-        self.store = Chroma(collection_name=_collection(index.embedder.name, sources),
-                            embedding_function=index.embedder, client=client,
+        done = Path(persist_dir) / f"{name}.done"
+        if not done.is_file() and name in {c.name for c in client.list_collections()}:
+            client.delete_collection(name)  # a build that was interrupted: start it over
+        self.store = Chroma(collection_name=name, embedding_function=index.embedder, client=client,
                             collection_metadata={"hnsw:space": "cosine"})
-        if self.store._collection.count() == 0:
+        if not done.is_file():
             self._build(sources)
+            done.touch()
 
     def _build(self, sources: list[str]) -> None:
         from ingest.loaders import load_text

@@ -120,14 +120,19 @@ def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | Non
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"k": k})
     items = load_items(set_path, limit)
-    index = index or Index.open(settings)
-    systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir,
-                            with_llm=not retrieval_only)
-    stats = index.stats()
-    hashes = {s.name: config_hash(set_path, s.name, settings, stats, k=k, retrieval_only=retrieval_only)
-              for s in systems}
-    rows = run_systems(items, systems, hashes, out_dir, k=k, retrieval_only=retrieval_only,
-                       resume=resume, progress=progress)
+    own_index = index is None
+    index = Index.open(settings) if own_index else index
+    try:
+        systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir,
+                                with_llm=not retrieval_only)
+        stats = index.stats()
+        hashes = {s.name: config_hash(set_path, s.name, settings, stats, k=k, retrieval_only=retrieval_only)
+                  for s in systems}
+        rows = run_systems(items, systems, hashes, out_dir, k=k, retrieval_only=retrieval_only,
+                           resume=resume, progress=progress)
+    finally:
+        if own_index:
+            index.close()
     report = build_report(rows, settings, stats, set_path=Path(set_path), k=k, retrieval_only=retrieval_only)
     write_report(report, out_dir)
     return report

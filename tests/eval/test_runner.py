@@ -80,6 +80,34 @@ def test_a_line_cut_by_a_kill_is_redone(tmp_path: Path):
     assert len(runner.load_done(path)) == 2
 
 
+class FakeIndex:
+    def dense_search(self, query, k, filters=None):
+        return [("d#1-1", 0.9)]
+
+    def lexical_search(self, query, k, filters=None):
+        return [("l#1-1", 7.0)]
+
+    def stats(self):
+        return {"chunks": 2}
+
+
+def test_one_retriever_views_silence_the_other_retriever():
+    from eval.baselines import OneRetrieverIndex
+
+    lexical, dense = OneRetrieverIndex(FakeIndex(), "lexical"), OneRetrieverIndex(FakeIndex(), "dense")
+    assert lexical.lexical_search("q", 5) == [("l#1-1", 7.0)] and lexical.dense_search("q", 5) == []
+    assert dense.dense_search("q", 5) == [("d#1-1", 0.9)] and dense.lexical_search("q", 5) == []
+    assert lexical.stats() == {"chunks": 2}
+
+
+def test_naive_extractive_answer_helpers():
+    from eval.baselines import best_sentence, looks_refused
+
+    text = "今年要稳就业。国内生产总值增长5%左右；居民消费价格涨幅2%左右。"
+    assert best_sentence("国内生产总值增长目标是多少", text) == "国内生产总值增长5%左右；"
+    assert looks_refused("资料中没有相关信息。") and not looks_refused("增长5%左右")
+
+
 def test_load_items_errors_name_the_set(tmp_path: Path):
     with pytest.raises(BadRequest, match="missing.jsonl"):
         runner.load_items(tmp_path / "missing.jsonl")
