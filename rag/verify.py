@@ -212,20 +212,25 @@ def _source_wins(sentence: str, line: int, evidence: list[Evidence], prefer: set
     return Claim(quote, line, [(best, (start, end))], replaced=sentence)
 
 
-def in_scope(question: str, ev: Evidence) -> bool:
+def asked_regions(question: str, evidence: list[Evidence]) -> set[str]:
+    """The regions of retrieved documents that the question names (e.g. {"河南", "全国"})."""
+    q = norm(question)
+    return {norm(ev.region) for ev in evidence if ev.region and norm(ev.region) and norm(ev.region) in q}
+
+
+def in_scope(question: str, ev: Evidence, regions: set[str] = frozenset()) -> bool:
     """May ``ev`` support an answer to ``question``? The look-alike check: when the
     question names years, the paragraph's document must be of such a year (or the
     next, which reports on it) or the paragraph must name the year itself; when it
-    names a region that some document covers, likewise for the region."""
+    names ``regions`` (see ``asked_regions``), the document must be of one of them or
+    the paragraph must name one."""
     years = {int(v) for k, v in extract_numbers(question) if k == "year"}
     stated = {int(v) for k, v in extract_numbers(ev.text) if k == "year"}
     if years and not (ev.year in years or (ev.year and ev.year - 1 in years) or years & stated):
         return False
-    q = norm(question)
-    region = norm(ev.region or "")
-    if not region or region in q or region == "全国":
+    if not regions or norm(ev.region or "") in regions:
         return True
-    return not any(e.rstrip("省市区") in q for e in entities(question)) or region in norm(ev.text)
+    return any(r in norm(ev.text) for r in regions)
 
 
 def _scoped(sentence_verified: tuple[list[int], str], keep: list[int]) -> tuple[list[int], str]:
@@ -240,7 +245,8 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
     """
     out = Verified()
     qb = bigrams(question)
-    keep = [i for i, ev in enumerate(evidence) if not question or in_scope(question, ev)]
+    regions = asked_regions(question, evidence)
+    keep = [i for i, ev in enumerate(evidence) if not question or in_scope(question, ev, regions)]
     scoped = [evidence[i] for i in keep]
     years = {v for k, v in extract_numbers(question) if k == "year"}
     asked = {j for j, ev in enumerate(scoped) if ev.year is not None and Decimal(ev.year) in years}
