@@ -222,6 +222,16 @@ def describe_scope(filters: Filters) -> str:
     return f"{years}{'、'.join(filters.regions)}{types}"
 
 
+def searched_titles(docs: Sequence[dict], limit: int = 5) -> tuple[str, ...]:
+    """Titles of the scoped documents; more than ``limit`` are summarised per type (``国务院政府工作报告（52份，1954-2025年）``)."""
+    if len(docs) <= limit:
+        return tuple(d.get("title") or d["doc_id"] for d in docs)
+    groups: dict[str, list[int]] = {}
+    for d in docs:
+        groups.setdefault(d.get("doc_type") or "other", []).append(d.get("year") or 0)
+    return tuple(f"{DOC_TYPE_ZH.get(t, t)}（{len(ys)}份，{min(ys)}-{max(ys)}年）" for t, ys in groups.items())
+
+
 def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
     """A past content year with no annual report for X or X+1 (future years are targets).
 
@@ -244,7 +254,7 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
     reason, searched = (f"语料库中没有{r.unknown_congress}报告" if r.unknown_congress else ""), ()
     if not filters.is_empty():
         docs = sorted((d for d in catalog if matches(d, filters)), key=lambda d: (d.get("year") or 0, d["doc_id"]))
-        searched = tuple(d.get("title") or d["doc_id"] for d in docs)
+        searched = searched_titles(docs)
         if not docs and not reason:
             reason = f"语料库中没有{describe_scope(filters)}"
     gone = "" if reason else _missing_content_year(r, boost, filters, catalog)

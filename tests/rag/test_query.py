@@ -258,6 +258,12 @@ def test_comparison_with_one_missing_year_stays_answerable_with_a_note(catalog):
     assert both.unanswerable_scope
 
 
+def test_searched_lists_titles_or_summarises_many_documents(catalog):
+    assert analyze("政府工作报告中关于科技创新的论述", catalog).searched == ("国务院政府工作报告（52份，1954-2025年）",)
+    assert analyze("2024年和2025年政府工作报告的赤字率", catalog).searched == (
+        "2024年中华人民共和国国务院政府工作报告", "2025年中华人民共和国国务院政府工作报告")
+
+
 def test_scope_description_and_matching():
     assert describe_scope(Filters(year_from=2020, year_to=2020, doc_types=(NATIONAL_GWR,))) == "2020年国务院政府工作报告"
     meta = {"doc_id": "a", "year": 2019, "doc_type": NATIONAL_GWR, "region": "全国"}
