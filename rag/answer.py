@@ -42,8 +42,9 @@ def resolve_llm(settings: Settings, llm: str | BaseChatModel | None) -> tuple[Ba
     """The chat model to use and its label; an unavailable backend becomes the extractive fallback."""
     from rag import llm as backends
 
-    if isinstance(llm, BaseChatModel):
-        return llm, f"custom/{llm._llm_type}"
+    if isinstance(llm, BaseChatModel):  # e.g. the server's shared, already loaded model
+        named = settings.llm != "extractive"
+        return llm, backends.describe(settings) if named else f"custom/{llm._llm_type}"
     chosen = settings if llm in (None, settings.llm) else _with_backend(settings, llm)
     label = backends.describe(chosen)
     try:

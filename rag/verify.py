@@ -111,11 +111,8 @@ class Verified:
 
 def answer_sentences(text: str) -> list[tuple[int, str]]:
     """(line number, sentence) of a drafted answer, citation markers and list bullets removed."""
-    out = []
-    for i, line in enumerate(strip_citations(text).splitlines()):
-        for sentence in split_sentences(_LIST_MARK.sub("", line)):
-            out.append((i, sentence.strip()))
-    return out
+    return [(i, sentence.strip()) for i, line in enumerate(strip_citations(text).splitlines())
+            for sentence in split_sentences(_LIST_MARK.sub("", line))]
 
 
 def _coverage(sentence_bigrams: set[str], ev: Evidence, question_bigrams: set[str] = frozenset()) -> float:
@@ -233,11 +230,6 @@ def in_scope(question: str, ev: Evidence, regions: set[str] = frozenset()) -> bo
     return any(r in norm(ev.text) for r in regions)
 
 
-def _scoped(sentence_verified: tuple[list[int], str], keep: list[int]) -> tuple[list[int], str]:
-    idx, reason = sentence_verified
-    return [keep[i] for i in idx], reason
-
-
 def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Verified:
     """Align each sentence of ``answer_text`` to ``evidence``; drop what is unsupported.
 
@@ -257,9 +249,9 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
         if len(bigrams(sentence)) < MIN_BIGRAMS:
             continue
         prefer = asked | {keep.index(i) for c in out.claims for i, _ in c.support}
-        idx, reason = _scoped(_align(sentence, scoped, qb, prefer), keep) if scoped else ([], "coverage")
+        idx, reason = _align(sentence, scoped, qb, prefer) if scoped else ([], "coverage")
         if idx:
-            out.claims.append(Claim(sentence, line, [(i, best_span(sentence, evidence[i])) for i in idx]))
+            out.claims.append(Claim(sentence, line, [(keep[j], best_span(sentence, scoped[j])) for j in idx]))
             continue
         out.unsupported.append(sentence)
         # A figure the sources state differently: the source's own sentence is shown instead.

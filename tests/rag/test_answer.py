@@ -211,3 +211,9 @@ def test_real_cli_json_end_to_end(real, monkeypatch, capsys):
     assert code == 0 and set(data) == set(Answer.model_fields)
     # No Henan report in this index: the plan says so and the answer refuses.
     assert data["refused"] is True and data["citations"] == []
+
+
+def test_a_passed_model_is_named_after_the_configured_backend(settings, index):
+    local = settings.model_copy(update={"llm": "local"})
+    result = answer(Q25, local, index, deps=DEPS, llm=scripted("国内生产总值增长目标是5%左右。"))
+    assert result.llm.startswith("local/qwen2.5")
