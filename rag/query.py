@@ -26,8 +26,8 @@ from typing import Any, Iterable, Sequence
 
 from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_RE, ECONOMIC_RE, GWR_RE,
                           LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
-                          drop_mention, find_other_places, names_document, normalize_question, owning_places,
-                          region_mentions, search_keywords, year_mentions)
+                          drop_mention, find_other_places, follows_document, names_document, normalize_question,
+                          owning_places, region_mentions, search_keywords, year_mentions)
 from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
 from rag.types import Filters
 
@@ -176,7 +176,8 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     reading = _Reading(
         years=tuple(dict.fromkeys(y for y, _, _ in years)),
         year_range=(int(rng.group(1)), int(rng.group(2))) if rng else None,
-        report=any(names_document(norm, e) for e in ends), target=bool(TARGET_RE.search(norm)),
+        report=any(names_document(norm, e) for e in ends) or any(follows_document(norm, s) for _, s, _ in years),
+        target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
         new_year=_new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
     return reading, years, regions

@@ -87,7 +87,8 @@ def find_other_places(text: str) -> list[tuple[str, int, int]]:
 YEAR_PAT = r"(?:1[89]\d\d|20\d\d)"
 _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
 RANGE_RE = re.compile(rf"(?<![\d.])({YEAR_PAT})\s*年?\s*(?:-|–|—|~|至|到)\s*({YEAR_PAT})\s*年")
-_YEAR = re.compile(rf"(?<![\d.])({YEAR_PAT})(?:\s*年度?|(?=\s*(?:和|与|及|、|跟|以及|,)\s*{YEAR_PAT}\s*年|\s*(?:政府工作报告|两会|新年贺词)))")
+_YEAR = re.compile(rf"(?<![\d.])({YEAR_PAT})(?:\s*年度?|(?=\s*(?:和|与|及|、|跟|以及|,)\s*{YEAR_PAT}\s*年"
+                   r"|\s*(?:政府工作报告|两会|新年贺词)|\s*[?？]?\s*$))")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?=的?(?:政府工作报告|两会|gdp|国内生产总值|经济|增长|预期|目标))", re.I)
 _RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
 _RELATIVE_RE = re.compile("|".join(_RELATIVE))
@@ -208,11 +209,12 @@ def condense(question: str, history: Iterable[Any]) -> str:
 
 
 # ---- cue words for document types, targets and scope (used by rag.query) --------
-CONGRESS_RE = re.compile(r"(?:中国共产党|中共|党的)第?([一二三四五六七八九十]{1,3})次?(?:全国代表大会|大)"
-                          r"|第([一二三四五六七八九十]{1,3})次全国代表大会"
-                          r"|(?<![一二三四五六七八九十])(十[一二三四五六七八九]|二十)大")
+# "十九大以来/之后" dates a period that later documents describe, not the congress report.
+CONGRESS_RE = re.compile(r"(?:(?:中国共产党|中共|党的)第?([一二三四五六七八九十]{1,3})次?(?:全国代表大会|大)"
+                         r"|第([一二三四五六七八九十]{1,3})次全国代表大会"
+                         r"|(?<![一二三四五六七八九十])(十[一二三四五六七八九]|二十)大)(?!以来|之后|后|召开以来)")
 CONGRESS_ANY_RE = re.compile(r"党代会|党代表大会|党的全国代表大会")
-GWR_RE = re.compile(r"政府工作报告|政府报告|两会报告|工作报告")
+GWR_RE = re.compile(r"政府工作报告|政府报告|两会|工作报告|总理(?:所作|作)?的?报告")
 PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
 DISTRICT_RE = re.compile(r"区委|全区|经济工作会议")
 LEADER_DOC_RE = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
@@ -222,13 +224,18 @@ ECONOMIC_RE = re.compile(r"gdp|国内生产总值|生产总值|经济增长|增�
 TARGET_RE = re.compile(r"目标|预期|计划|安排|部署|任务|打算|提出")
 DOC_NOUN_RE = re.compile(r"政府工作报告|政府报告|工作报告|施政报告|两会|决议|报告|新年贺词|贺词|讲话|致辞|演讲")
 # What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告".
-FILLER_RE = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|政府|党的|习近平|总书记|国家主席|主席|省|市"
+FILLER_RE = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|政府|党的|习近平|总书记|国家主席|主席|总理|所作|作|省|市"
                        r"|自治区|特区|特别行政区|人大|关于|批准|审议|通过|第?[一二三四五六七八九十]+(?:届|次)|会议"
                        rf"|[\s,、和与及]|{YEAR_PAT}年?|" + "|".join(sorted(
                            (a for s, f in PROVINCES.items() for a in (*OTHER_PLACES, s, *f)), key=len, reverse=True))
                        + ")*")
 # Words after a place that make it the venue of an event rather than the owner of a report.
 EVENT_RE = re.compile(r"峰会|会议|论坛|会晤|博览会|运动会|考察|调研|视察|座谈|大会|回归|合作组织")
+
+
+def follows_document(norm: str, start: int) -> bool:
+    """True when a year comes right after a document noun ("政府工作报告2023", "政府工作报告（2023年）")."""
+    return bool(re.search(r"(?:" + DOC_NOUN_RE.pattern + r")[\s(（]*$", norm[:start]))
 
 
 def names_document(norm: str, end: int) -> bool:

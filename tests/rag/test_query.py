@@ -36,6 +36,9 @@ def span(plan):
     "2019年的国务院政府工作报告，赤字率？",
     "19年政府工作报告赤字率",
     "请问2019政府工作报告赤字率是多少",
+    "政府工作报告（2019年）的赤字率",
+    "2019年两会定的赤字率是多少",
+    "2019年总理作的报告里赤字率是多少",
 ])
 def test_report_year_is_a_hard_filter_on_the_national_report(catalog, question):
     plan = analyze(question, catalog)
@@ -77,6 +80,8 @@ def test_relative_years_follow_the_latest_report_of_the_named_type(catalog):
     assert anchor_year(catalog, [CONGRESS]) == 2022
     assert span(analyze("去年的政府工作报告提出了哪些目标", catalog)) == (2024, 2024)
     assert span(analyze("前年的政府工作报告", catalog)) == (2023, 2023)
+    assert span(analyze("去年两会定的GDP目标是多少", catalog)) == (2024, 2024)
+    assert span(analyze("政府工作报告2023", catalog)) == (2023, 2023)
     assert analyze("今年GDP目标定了多少", catalog).boost.years == (2025,)
 
 
@@ -163,6 +168,12 @@ def test_congresses_map_to_their_year(catalog, question, year):
 def test_a_congress_with_a_content_year_keeps_the_content_year_soft(catalog):
     plan = analyze("十九大报告提出的2035年目标是什么", catalog)
     assert plan.boost.years == (2035,) and not plan.unanswerable_scope
+
+
+def test_since_a_congress_is_a_period_not_its_report(catalog):
+    for q in ("十九大以来取得了哪些成就", "党的十八大以来反腐败斗争"):
+        plan = analyze(q, catalog)
+        assert plan.filters.is_empty() and not plan.unanswerable_scope
 
 
 def test_congress_pattern_ignores_lookalikes():
