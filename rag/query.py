@@ -160,11 +160,13 @@ def matches(meta: dict, filters: Filters) -> bool:
 
 
 def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_Reading, list, list]:
+    """The reading plus the year and region mentions (with spans, for comparison splitting)."""
     mentions = region_mentions(norm)
-    economic = bool(ECONOMIC_RE.search(norm) or TARGET_RE.search(norm))
+    # Cities/SARs count as a report's owner only in economic or target questions.
+    econ_or_target = bool(ECONOMIC_RE.search(norm) or TARGET_RE.search(norm))
     regions = sorted([m for m in mentions if m[0] == NATIONAL]
                      + owning_places(norm, [m for m in mentions if m[0] != NATIONAL], False)
-                     + owning_places(norm, find_other_places(norm), not economic), key=lambda m: m[1])
+                     + owning_places(norm, find_other_places(norm), not econ_or_target), key=lambda m: m[1])
     provinces = any(r != NATIONAL for r, _, _ in regions)
     kinds = _read_types(norm, provinces)
     guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
