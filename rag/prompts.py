@@ -8,6 +8,8 @@ that best match the question plus one neighbour each side.
 """
 from __future__ import annotations
 
+import re
+
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.extractive import question_bigrams
@@ -35,6 +37,7 @@ SHORT_PARAGRAPH = 160
 WINDOW_SENTENCES = 3
 MAX_SOURCES = 8
 _GAP = "……"
+_ENUMERATED = re.compile(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，,、]|[（(][一二三四五六七八九十]+[)）]")
 
 
 def window(question: str, ev: Evidence) -> str:
@@ -51,9 +54,13 @@ def window(question: str, ev: Evidence) -> str:
     qb = question_bigrams(question)
     score = [len(qb & bigrams(ev.text[s:e])) for s, e in spans]
     best = sorted(range(len(spans)), key=lambda i: -score[i])[:WINDOW_SENTENCES]
-    keep = sorted({j for i in best for j in (i - 1, i, i + 1) if 0 <= j < len(spans)})
+    keep = {j for i in best for j in (i - 1, i, i + 1) if 0 <= j < len(spans)}
+    # An enumeration (一是…二是…三是…) answers list questions only when shown whole.
+    items = [j for j, (s, _) in enumerate(spans) if _ENUMERATED.match(ev.text, s)]
+    if keep & set(items):
+        keep |= set(items)
     parts, previous = [], None
-    for j in keep:
+    for j in sorted(keep):
         if previous is not None and j != previous + 1:
             parts.append(_GAP)
         parts.append(ev.text[spans[j][0]:spans[j][1]])

@@ -110,3 +110,12 @@ def test_refusal_lists_closest_paragraphs_by_relevance():
 def test_tiny_index_helper_numbers_paragraphs():
     doc = make_doc("t/x", ["一", "二"], title="T", year=2020)
     assert [p.n for p in doc.paragraphs] == [1, 2] and FakeIndex([doc]).paragraph("t/x", 2).text == "二"
+
+
+def test_window_shows_a_whole_enumeration_once_one_item_matches():
+    items = "一是高端科创人才。引进领军人才。二是实用技能型人才。推进技能培训。三是党政机关管理人才。"
+    filler = "坚持稳中求进工作总基调，统筹发展和安全，推动经济实现质的有效提升和量的合理增长。" * 3
+    ev = Evidence("d/x", 9, filler + items + filler)
+    shown = window("高端科创人才指什么？", ev)
+    assert all(k in shown for k in ("一是高端科创人才", "二是实用技能型人才", "三是党政机关管理人才"))
+    assert len(shown) < len(ev.text)
