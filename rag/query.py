@@ -264,18 +264,20 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
     if gone:
         types = "、".join(DOC_TYPE_ZH.get(t, t) for t in (filters.doc_types or boost.doc_types))
         reason = f"语料库中没有涉及{gone}的{types}"
-    return QueryPlan(question=question, query=query, keywords=search_keywords(query, bool(filters.doc_types)),
+    return QueryPlan(question=question, query=query, keywords=search_keywords(query, bool(filters.doc_types), filters),
                      filters=filters, boost=boost, years=r.years,
                      regions=r.regions, doc_types=filters.doc_types or boost.doc_types,
                      unanswerable_scope=bool(reason), reason=reason, searched=searched)
 
 
 def _split(norm: str, r: _Reading, years: list, regions: list) -> list[tuple[_Reading, str]]:
-    """One reading per named year (or, failing that, per named region) for comparison questions."""
+    """One reading per named year (or else per region, or per congress) for comparison questions."""
     if len(r.years) >= 2:
         field, mentions = "years", years
     elif len(r.regions) >= 2:
         field, mentions = "regions", regions
+    elif len(r.congress_years) >= 2:
+        return [(replace(r, congress_years=(y,)), norm) for y in r.congress_years]
     else:
         return []
     out = []

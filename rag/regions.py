@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 from opencc import OpenCC
 
+from rag.types import Filters
+
 NATIONAL = "全国"
 
 # short name -> full official names (the short name itself is always an alias too).
@@ -260,9 +262,19 @@ _FLUFF_RE = re.compile(r"是多少|多少|是什么|什么|哪些|哪个|怎么�
 _SCOPE_NOUN_RE = re.compile(r"政府工作报告|政府报告|工作报告|报告|讲话")
 
 
-def search_keywords(query: str, scoped: bool) -> str:
-    """BM25 text: the question without interrogatives, and without document nouns once a
-    document type is a hard filter (every candidate is then such a document, so the nouns
-    only reward chunks that happen to repeat them)."""
+def search_keywords(query: str, scoped: bool, filters: Filters) -> str:
+    """BM25 text: the question without interrogatives and without what hard filters already fix.
+
+    Once a document type, a year or a province is a hard filter every candidate
+    shares it, so document nouns, that year and that province's names would only
+    reward chunks that repeat them (title lines, headers) over the answer.
+    """
     text = _FLUFF_RE.sub(" ", query)
-    return " ".join((_SCOPE_NOUN_RE.sub(" ", text) if scoped else text).split())
+    if scoped:
+        text = _SCOPE_NOUN_RE.sub(" ", text)
+    if filters.year_from and filters.year_from == filters.year_to:
+        text = re.sub(rf"{filters.year_from}\s*年?", " ", text)
+    for short in filters.regions:
+        for alias in sorted((short, *PROVINCES.get(short, ())), key=len, reverse=True):
+            text = text.replace(alias, " ")
+    return " ".join(text.split())

@@ -224,6 +224,12 @@ def test_two_regions_fan_out_with_their_own_scope(catalog):
     assert plan.searched == ("2025年江苏省政府工作报告", "2025年浙江省政府工作报告")
 
 
+def test_two_congresses_fan_out_one_report_each(catalog):
+    plan = analyze("十二大和十八大报告的“翻番”目标有什么不同？", catalog)
+    assert [span(s) for s in plan.sub_plans] == [(1982, 1982), (2012, 2012)]
+    assert all(len(s.searched) == 1 for s in plan.sub_plans)
+
+
 def test_national_versus_province_comparison(catalog):
     plan = analyze("全国和河南的增长目标有什么区别", catalog)
     national, henan = plan.sub_plans
@@ -287,7 +293,8 @@ def test_scope_description_and_matching():
 def test_lexical_keywords_drop_interrogatives_and_scoped_document_nouns(catalog):
     plan = analyze("2019年政府工作报告提出的赤字率是多少？", catalog)
     assert plan.query == "2019年政府工作报告提出的赤字率是多少?"
-    assert plan.keywords == "2019年 提出的赤字率"
+    assert plan.keywords == "提出的赤字率"  # year and document type are hard filters already
+    assert analyze("河南省政府工作报告里的粮食产量目标是多少", catalog).keywords == "里的粮食产量目标"
     assert analyze("报告里的赤字率是多少", catalog).keywords == "报告里的赤字率"
 
 
