@@ -325,3 +325,26 @@ def test_standalone_questions_are_left_alone():
     assert condense("赤字率是多少？", ["2024年GDP目标是多少"]) == "赤字率是多少？"
     assert condense("2023年的赤字率是多少", ["2024年GDP目标是多少"]) == "2023年的赤字率是多少"
     assert condense("那2023年呢", []) == "那2023年呢"
+
+
+# ---- the project's evaluation set -------------------------------------------------
+
+def test_eval_set_scopes_never_exclude_evidence_and_flag_only_missing_documents(catalog):
+    """On eval/sets/speeches.jsonl: no answerable question is flagged unanswerable or scoped away
+    from its evidence documents, and most unanswerable-by-scope questions are caught."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "eval" / "sets" / "speeches.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    false_flags, excluded, caught = [], [], 0
+    for row in rows:
+        plan = analyze(row["question"], catalog)
+        if row["type"] == "unanswerable":
+            caught += plan.unanswerable_scope
+            continue
+        false_flags += [row["question"]] if plan.unanswerable_scope else []
+        allowed = {d["doc_id"] for p in (plan.sub_plans or (plan,)) for d in catalog if matches(d, p.filters)}
+        if not {e["doc"].rsplit(".", 1)[0] for e in row["evidence"]} <= allowed:
+            excluded.append(row["question"])
+    assert false_flags == [] and excluded == []
+    assert caught >= 10
