@@ -170,7 +170,9 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     provinces = any(r != NATIONAL for r, _, _ in regions)
     kinds = _read_types(norm, provinces)
     guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
-    years = year_mentions(norm, anchor_year(catalog, guess, scope))
+    anchor = anchor_year(catalog, guess, scope)
+    # Without any dated document 今年/去年 cannot be resolved: drop them rather than invent year 0.
+    years = [y for y in year_mentions(norm, anchor) if anchor or y[0] > 1000]
     rng = RANGE_RE.search(norm)
     ends = [e for _, _, e in years] + ([rng.end()] if rng else [])
     speakers = sorted({d["speaker"] for d in catalog if d.get("speaker") and " " not in d["speaker"]

@@ -91,6 +91,12 @@ def test_relative_years_follow_a_single_scoped_document(catalog):
     assert analyze("今年的赤字率目标是多少", catalog, scope=scope).boost.years == (2019,)
 
 
+def test_relative_years_need_a_dated_catalog():
+    plan = analyze("去年的政府工作报告", [])
+    assert plan.years == () and plan.unanswerable_scope
+    assert analyze("2019年政府工作报告", []).reason == "语料库中没有2019年国务院政府工作报告"
+
+
 def test_plan_periods_and_ordinary_numbers_are_not_years(catalog):
     for q in ("十四五规划的主要目标有哪些", "城镇新增就业1200万人以上是哪一年的目标", "安排2000亿元资金做什么"):
         plan = analyze(q, catalog)
