@@ -19,6 +19,7 @@ from ingest.chunking import chunk_document
 from ingest.parse import load_manifest, parse_file
 from rag.config import Settings
 from rag.embed import Embedder
+from rag.errors import BadDocument
 from rag.index import Index
 from rag.tokens import cl100k
 
@@ -167,15 +168,18 @@ def _ingest_file(index: Index, path: Path, root: Path, manifest: dict, report: I
             return
         doc = _timed(report, "parse", parse_file, path, root, manifest)
         doc.sha256 = sha
+        existing = index.catalog.source_of(doc.doc_id)
+        if existing not in (None, doc.source):
+            raise BadDocument(str(path), f"its doc_id {doc.doc_id!r} is already used by {existing}",
+                              "rename one of the files (doc_ids ignore the extension)")
         enc = cl100k(index.settings.cache_dir)
         chunks = _timed(report, "chunk", chunk_document, doc, index.settings.chunk_tokens, enc)
-        existed = index.document_sha256(doc.doc_id) is not None
         _timed(report, "write", index.upsert_document, doc, chunks)
     # One bad file must not stop the batch: any parser error becomes a `failed` entry.
     except Exception as exc:  # noqa: BLE001
         report.failed.append({"path": str(path), "reason": getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"})
         return
-    if existed:
+    if existing:
         report.updated += 1
     else:
         report.added += 1

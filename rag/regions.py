@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from opencc import OpenCC
 
@@ -278,3 +278,15 @@ def search_keywords(query: str, scoped: bool, filters: Filters) -> str:
         for alias in sorted((short, *PROVINCES.get(short, ())), key=len, reverse=True):
             text = text.replace(alias, " ")
     return " ".join(text.split())
+
+
+def new_year_addresses(norm: str, years: Iterable[int], catalog: Sequence[dict]) -> tuple[tuple[int, str], ...]:
+    """The 新年贺词 for year X is delivered on 31 Dec of X-1, so pin each one by its title."""
+    if "新年贺词" not in norm:
+        return ()
+    out = []
+    for year in years:
+        cn = str(year).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+        out += [(year, d["doc_id"]) for d in catalog
+                if f"{cn}年新年贺词" in d.get("title", "") or f"{year}年新年贺词" in d.get("title", "")]
+    return tuple(out)

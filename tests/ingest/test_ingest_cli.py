@@ -65,8 +65,11 @@ def test_human_summary_and_mismatch_error(tmp_path, capsys, monkeypatch):
     assert main(["ingest", str(root), "--index", idx, "--embedder", "hash"]) == 0
     out, _ = capsys.readouterr()
     assert "2 added" in out and idx in out
-    monkeypatch.setenv("SPEECHQA_CHUNK_TOKENS", "500")
+    from rag.config import Settings
+
+    default = Settings.model_fields["chunk_tokens"].default
+    monkeypatch.setenv("SPEECHQA_CHUNK_TOKENS", str(default + 100))
     code = main(["ingest", str(root), "--index", idx, "--embedder", "hash"])
     _, err = capsys.readouterr()
     assert code == 4  # IndexMismatch
-    assert "chunk_tokens=320" in err and "500" in err and "what to do" in err
+    assert f"chunk_tokens={default}" in err and str(default + 100) in err and "what to do" in err

@@ -201,3 +201,14 @@ def test_real_model_ingest_of_small_corpus_docs(tmp_path, settings, corpus_dir):
     hits = idx.dense_search("全国人民代表大会批准政府工作报告", 3)
     assert hits[0][0].startswith("npc_resolutions/npc14_3_resolution_on_gwr_2025#")
     assert_consistent(state(real))
+
+
+def test_two_files_with_one_doc_id_are_not_mixed_up(tmp_path, settings):
+    root = write_docs(tmp_path / "docs")
+    (root / "b/speech.txt").write_text("同名不同扩展名的另一篇。\n", encoding="utf-8")
+    report = ingest([root], settings)
+    assert report.added == 3
+    assert [Path(f["path"]).name for f in report.failed] == ["speech.txt"]
+    assert "already used by b/speech.md" in report.failed[0]["reason"]
+    again = ingest([root], settings)
+    assert again.unchanged == 3 and len(again.failed) == 1 and again.updated == 0

@@ -54,8 +54,10 @@ def test_mismatched_embedder_dim_is_refused(index, settings):
 
 
 def test_mismatched_chunk_tokens_is_refused(index, settings):
-    with pytest.raises(IndexMismatch, match="chunk_tokens=320"):
-        Index.open(settings.model_copy(update={"chunk_tokens": 512}))
+    other = settings.chunk_tokens + 64
+    with pytest.raises(IndexMismatch, match=f"chunk_tokens={settings.chunk_tokens}") as err:
+        Index.open(settings.model_copy(update={"chunk_tokens": other}))
+    assert str(other) in str(err.value)
 
 
 def test_read_side(index):
@@ -104,3 +106,12 @@ def test_reconcile_removes_orphans_and_requeues_missing(index):
     assert index.catalog.chunk_ids(embedded=False) == ["g/2020#2-2"]
     assert index.embed_pending() == 1
     assert index.vectors.ids() == set(index.catalog.chunk_ids())
+
+
+@pytest.mark.slow
+def test_reopening_with_a_real_other_model_is_refused(index, settings):
+    from rag.embed import get_embedder
+
+    with pytest.raises(IndexMismatch) as err:
+        Index.open(settings, get_embedder("st:all-MiniLM-L6-v2"))
+    assert "st/all-MiniLM-L6-v2" in str(err.value) and "hash/bigram-256" in str(err.value)
