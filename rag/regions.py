@@ -1,8 +1,15 @@
-"""Gazetteer and mention finders for question analysis: provinces, congresses, years.
+"""Gazetteer and mention finders for question analysis (``rag.query``).
+
+* places: the 31 provinces (short and full names), other cities/SARs, national cues;
+* CPC national congresses and their years; Chinese numerals;
+* year mentions (digits, Chinese numerals, ranges, 今年/去年…) on normalized text;
+* cue words for document types, targets, events and the filler between a year or
+  place and the document it names;
+* text operations on mentions: BM25 keywords, dropping a mention from a
+  comparison, and ``condense`` (the deterministic multi-turn rewrite).
 
 Region values are the short names the corpus manifest uses (``河南``, ``内蒙古``,
-``全国``), so a region read from a question can be compared with
-``Index.documents()`` metadata directly.
+``全国``), so a region read from a question compares with ``Index.documents()``.
 """
 from __future__ import annotations
 
