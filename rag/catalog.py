@@ -96,13 +96,24 @@ class Catalog:
         """Remove a document with its paragraphs and chunks; return the removed chunk ids."""
         return self._write(lambda db: _delete_doc(db, doc_id))
 
-    def set_embedded(self, chunk_ids: list[str], embedded: bool) -> None:
-        """Flag chunks as (not) having their vector in Chroma; does not change the generation."""
+    def mark_embedded(self, seqs: list[int]) -> None:
+        """Flag chunk rows (by ``seq``) as having their vector in Chroma; the generation is unchanged.
+
+        By row number, not chunk id: a document replaced while its old chunks were being
+        embedded gets new rows (same ids, new seqs) that stay pending.
+        """
+        self._set_flag("seq", seqs, True)
+
+    def requeue(self, chunk_ids: list[str]) -> None:
+        """Flag chunks as needing their vectors (again)."""
+        self._set_flag("chunk_id", chunk_ids, False)
+
+    def _set_flag(self, column: str, keys: list, embedded: bool) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("UPDATE chunks SET embedded = ? WHERE chunk_id = ?",
-                                     [(int(embedded), cid) for cid in chunk_ids])
+                self._db.executemany(f"UPDATE chunks SET embedded = ? WHERE {column} = ?",
+                                     [(int(embedded), key) for key in keys])
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -126,16 +137,28 @@ class Catalog:
         rows = self._rows("SELECT doc_id FROM documents WHERE source = ?", (source,))
         return rows[0]["doc_id"] if rows else None
 
-    def pending(self, limit: int) -> list[Chunk]:
-        """Up to ``limit`` chunks whose vectors are not in Chroma yet, in insertion order."""
+    def pending(self, limit: int) -> list[tuple[int, Chunk]]:
+        """Up to ``limit`` (seq, chunk) pairs whose vectors are not in Chroma yet, in insertion order."""
         rows = self._rows(f"{_CHUNK_SELECT} WHERE c.embedded = 0 ORDER BY c.seq LIMIT ?", (limit,))
-        return [_chunk(r) for r in rows]
+        return [(r["seq"], _chunk(r)) for r in rows]
 
     def count_pending(self) -> tuple[int, int]:
         """(chunks, characters) still to embed."""
         row = self._rows("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(text)), 0) AS chars "
                          "FROM chunks WHERE embedded = 0")[0]
         return int(row["n"]), int(row["chars"])
+
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        return [r["chunk_id"] for r in self._rows("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+
+    def existing(self, chunk_ids: list[str]) -> set[str]:
+        """The subset of ``chunk_ids`` that the catalog holds."""
+        found: set[str] = set()
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start:start + 500]
+            found.update(r["chunk_id"] for r in self._rows(
+                f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({','.join('?' * len(batch))})", batch))
+        return found
 
     def chunk_ids(self, embedded: bool | None = None) -> list[str]:
         """All chunk ids in catalog order, optionally only (un)embedded ones."""

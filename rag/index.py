@@ -87,15 +87,18 @@ class Index:
 
     def upsert_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Replace ``doc`` and its chunks; its old vectors are dropped, new chunks await embedding."""
-        old = self.catalog.replace_document(doc, chunks, [normalize_for_search(c.text) for c in chunks])
-        # After the catalog commit: a crash here leaves orphans that reconcile() removes.
-        self.vectors.delete(old)
+        # Vectors go first: a crash before the catalog commit only leaves rows flagged
+        # embedded without vectors, which reconcile() re-queues; and no fresh vector of
+        # a reused chunk id can be deleted after it was written.
+        self.vectors.delete(self.catalog.chunk_ids_of(doc.doc_id))
+        self.catalog.replace_document(doc, chunks, [normalize_for_search(c.text) for c in chunks])
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document everywhere; False if it was not indexed."""
         if self.catalog.sha256_of(doc_id) is None:
             return False
-        self.vectors.delete(self.catalog.delete_document(doc_id))
+        self.vectors.delete(self.catalog.chunk_ids_of(doc_id))
+        self.catalog.delete_document(doc_id)
         return True
 
     def embed_pending(self, progress: EmbedProgress | None = None) -> int:
@@ -103,12 +106,16 @@ class Index:
         total, _ = self.catalog.count_pending()
         done, chars, start = 0, 0, time.perf_counter()
         while batch := self.catalog.pending(self.settings.embed_batch):
-            texts = [embed_text(c, self.settings.embed_section) for c in batch]
-            self.vectors.upsert(batch, self.embedder.embed_documents(texts))
+            chunks = [c for _, c in batch]
+            self.vectors.upsert(chunks, self.embedder.embed_documents(
+                [embed_text(c, self.settings.embed_section) for c in chunks]))
             # Flag only after Chroma has the vectors, so a crash re-embeds rather than loses.
-            self.catalog.set_embedded([c.chunk_id for c in batch], True)
-            done += len(batch)
-            chars += sum(len(c.text) for c in batch)
+            self.catalog.mark_embedded([seq for seq, _ in batch])
+            # A document deleted or replaced meanwhile must not leave our vectors behind.
+            ids = [c.chunk_id for c in chunks]
+            self.vectors.delete(sorted(set(ids) - self.catalog.existing(ids)))
+            done += len(chunks)
+            chars += sum(len(c.text) for c in chunks)
             if progress:
                 progress(done, total, chars / max(time.perf_counter() - start, 1e-9))
         return done
@@ -131,7 +138,7 @@ class Index:
         orphans = sorted(in_chroma - set(self.catalog.chunk_ids()))
         missing = [c for c in self.catalog.chunk_ids(embedded=True) if c not in in_chroma]
         self.vectors.delete(orphans)
-        self.catalog.set_embedded(missing, False)
+        self.catalog.requeue(missing)
         return {"orphans_removed": len(orphans), "requeued": len(missing)}
 
     # ---- read side (retrieval, API, eval) ----------------------------------

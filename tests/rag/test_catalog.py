@@ -38,11 +38,26 @@ def test_embedded_flags_and_pending(tmp_path):
     a = doc("p/a", 2024, "广东")
     store(cat, a)
     g = cat.generation()
-    cat.set_embedded(["p/a#1-1"], True)
+    [(seq, first), *_] = cat.pending(10)
+    cat.mark_embedded([seq])
+    assert first.chunk_id == "p/a#1-1"
     assert cat.generation() == g  # embedding does not invalidate the lexical index
-    assert [c.chunk_id for c in cat.pending(10)] == ["p/a#2-2", "p/a#3-3"]
+    assert [c.chunk_id for _, c in cat.pending(10)] == ["p/a#2-2", "p/a#3-3"]
     assert cat.count_pending() == (2, len("p/a第2段。") + len("p/a第3段。"))
     assert cat.chunk_ids(embedded=True) == ["p/a#1-1"]
+    cat.requeue(["p/a#1-1"])
+    assert cat.chunk_ids(embedded=True) == []
+    assert cat.existing(["p/a#1-1", "zz"]) == {"p/a#1-1"} and cat.chunk_ids_of("p/a")[0] == "p/a#1-1"
+
+
+def test_replaced_rows_get_new_seqs(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    a = doc("p/a", 2024, "广东")
+    store(cat, a)
+    old_seq = cat.pending(1)[0][0]
+    store(cat, a)
+    cat.mark_embedded([old_seq])  # a stale batch from before the replacement
+    assert cat.chunk_ids(embedded=True) == []
 
 
 def test_filters_and_reads(tmp_path):

@@ -115,3 +115,33 @@ def test_reopening_with_a_real_other_model_is_refused(index, settings):
     with pytest.raises(IndexMismatch) as err:
         Index.open(settings, get_embedder("st:all-MiniLM-L6-v2"))
     assert "st/all-MiniLM-L6-v2" in str(err.value) and "hash/bigram-256" in str(err.value)
+
+
+class ReplacingEmbedder(HashEmbedder):
+    """Replaces a document from inside its first embedding call, like an upload during phase 2."""
+
+    def __init__(self, on_first_call) -> None:
+        super().__init__()
+        self._hook = on_first_call
+
+    def embed_documents(self, texts):
+        hook, self._hook = self._hook, None
+        if hook:
+            hook()
+        return super().embed_documents(texts)
+
+
+def test_document_replaced_during_embedding_gets_fresh_vectors(settings):
+    old = doc("g/x", 2024, ["旧的第一段。", "旧的第二段。"])
+    new = doc("g/x", 2024, ["新的第一段：发展海洋经济。"], sha="s2")
+    holder = {}
+    idx = Index.open(settings, ReplacingEmbedder(lambda: holder["idx"].upsert_document(new, chunks_of(new))),
+                     create=True)
+    holder["idx"] = idx
+    idx.upsert_document(old, chunks_of(old))
+    idx.embed_pending()
+    assert idx.catalog.chunk_ids() == ["g/x#1-1"] and idx.stats()["pending"] == 0
+    assert idx.vectors.ids() == {"g/x#1-1"}
+    stored = idx.vectors._col.get(ids=["g/x#1-1"], include=["embeddings"])["embeddings"][0]
+    fresh = HashEmbedder().embed_documents(["新的第一段：发展海洋经济。"])[0]
+    assert max(abs(a - b) for a, b in zip(stored, fresh)) < 1e-5
