@@ -2,7 +2,9 @@
 
 One worker thread owns phase 2: every phase-1 run (``--ingest`` at start-up, each
 upload) wakes it, and it embeds until nothing is pending, so two embedding
-loops never race over the same chunks.
+loops never race over the same chunks. Writes go through a second ``Index`` with
+its own embedder: an embedder serialises its calls, so sharing the readers' one
+would make every question wait for the current embedding batch.
 """
 from __future__ import annotations
 
@@ -31,6 +33,24 @@ class Indexer:
         self._idle = threading.Event()
         self._idle.set()
         self._worker: threading.Thread | None = None
+        self._writer = None
+        self._writer_lock = threading.Lock()
+
+    def writer(self):
+        """The write-side index (opened on first use, creating the index if needed)."""
+        from rag.index import Index
+
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = Index.open(self.runtime.settings, create=True)
+            return self._writer
+
+    def close(self) -> None:
+        """Close the write-side index (after ``wait_idle``)."""
+        with self._writer_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
     def _on_progress(self, p: "Progress") -> None:
         self.runtime.progress.set(phase=PHASES.get(p.stage, p.stage), done=p.done, total=p.total,
@@ -40,7 +60,7 @@ class Indexer:
         """Phase 1 (parse, chunk, catalog, BM25) for ``paths``; then wake the embedding worker."""
         from ingest.pipeline import index_phase
 
-        index = self.runtime.require_index()
+        index = self.writer()
         with self._phase1:
             self.runtime.progress.set(phase="lexical", done=0, total=0, message="正在解析文档 / parsing")
             report = index_phase(index, list(paths), progress=self._on_progress)
@@ -67,7 +87,9 @@ class Indexer:
             self._wake.wait()
             self._wake.clear()
             try:
-                embed_phase(self.runtime.require_index(), self._on_progress)
+                writer = self.writer()
+                self.runtime.progress.set(phase="embedding", done=0, total=writer.stats()["pending"])
+                embed_phase(writer, self._on_progress)
                 self.runtime.progress.set(phase="ready", message="索引完成 / index complete")
             except Exception as exc:  # keep serving lexical search; report the failure in /healthz
                 log.exception("background embedding failed")
@@ -82,7 +104,7 @@ class Indexer:
             reason = report.failed[0].get("reason", "could not be parsed")
             raise BadDocument(path.name, reason, "check that the file is a readable text, Word, PDF or HTML "
                                                  "document with Chinese text, then upload it again")
-        doc_id = self.runtime.require_index().catalog.doc_id_for_source(path.name)
+        doc_id = self.writer().catalog.doc_id_for_source(path.name)
         if doc_id is None:
             raise SpeechQAError(f"{path.name} was parsed but not found in the index", "retry the upload")
         return {"doc_id": doc_id, **report.summary(), "embedding": "background"}

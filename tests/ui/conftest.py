@@ -76,6 +76,8 @@ def fresh_runtime(tmp_path: Path, corpus_dir: Path):
     rt.indexer.index_files([corpus_dir / "npc_resolutions/npc14_3_resolution_on_gwr_2025.txt"])
     assert rt.indexer.wait_idle(60)
     yield rt
+    rt.indexer.wait_idle(60)
+    rt.indexer.close()
     rt.index.close()
 
 

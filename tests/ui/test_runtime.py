@@ -59,10 +59,12 @@ def test_llm_loads_in_the_background_and_failures_are_reported(shared_index, ind
 
 
 def test_answers_use_the_injected_model(shared_index, index_dir, corpus_dir):
-    rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER], delay=0))
+    model = SlowChat(responses=[ANSWER, "unused"], delay=0)
+    rt = local_runtime(shared_index, index_dir, corpus_dir, model)
     with TestClient(create_app(rt, with_ui=False)) as c:
         body = c.post("/api/answer", json={"question": Q}).json()
-    assert body["llm"].startswith("custom/") and "5.5%" in body["answer"]
+    assert model.i == 1  # the shared model generated the draft
+    assert not body["llm"].startswith("extractive") and "5.5%" in body["answer"] and body["citations"]
 
 
 def test_full_llm_queue_gives_503_with_retry_after(shared_index, index_dir, corpus_dir):

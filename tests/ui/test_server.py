@@ -51,6 +51,8 @@ def test_ingest_phase1_then_background_embedding(tmp_path, corpus_dir):
         assert health["index"]["pending"] == 0 and health["index"]["embedded"] == health["index"]["chunks"]
         assert health["llm"]["backend"] == "extractive" and health["llm"]["ready"]
     finally:
+        runtime.indexer.wait_idle(60)
+        runtime.indexer.close()
         runtime.index.close()
 
 
