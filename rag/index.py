@@ -120,17 +120,21 @@ class Index:
                 progress(done, total, chars / max(time.perf_counter() - start, 1e-9))
         return done
 
-    def rebuild_lexical(self) -> LexicalIndex:
-        """Rebuild BM25 from the catalog and save it under ``lexical/``."""
+    def rebuild_lexical(self, save: bool = True) -> LexicalIndex:
+        """Rebuild BM25 from the catalog (and save it under ``lexical/`` unless ``save`` is False)."""
         with self._lexical_lock:
             generation = self.catalog.generation()
             lexical = LexicalIndex.build(self.catalog.search_texts(), self.settings.lexical_tokenizer, generation)
-            lexical.save(self.dir / "lexical")
             self._lexical = lexical
-            if self.meta.get("lexical_tokenizer") != lexical.tokenizer:
-                self.meta["lexical_tokenizer"] = lexical.tokenizer
-                _write_json(self.dir / "index.json", self.meta)
+            if save:
+                lexical.save(self.dir / "lexical")
+                self._record_tokenizer(lexical.tokenizer)
             return lexical
+
+    def _record_tokenizer(self, tokenizer: str) -> None:
+        if self.meta.get("lexical_tokenizer") != tokenizer:
+            self.meta["lexical_tokenizer"] = tokenizer
+            _write_json(self.dir / "index.json", self.meta)
 
     def reconcile(self) -> dict[str, int]:
         """Make Chroma agree with the catalog: drop orphan vectors, re-queue missing ones."""
@@ -181,20 +185,30 @@ class Index:
         allowed = None if filters is None or filters.is_empty() else self.catalog.allowed_chunk_ids(filters)
         if allowed is not None and not allowed:
             return []
-        return self.ensure_lexical().search(query, k, allowed)
+        return self.ensure_lexical(save=False).search(query, k, allowed)
 
-    def ensure_lexical(self) -> LexicalIndex:
-        """The BM25 index for the catalog's current generation: cached, loaded or rebuilt."""
-        generation = self.catalog.generation()
-        tokenizer = self.settings.lexical_tokenizer
+    def ensure_lexical(self, save: bool = True) -> LexicalIndex:
+        """The BM25 index for the catalog's current generation: cached, loaded or rebuilt.
+
+        Readers pass ``save=False``: only the writer (ingest) replaces ``lexical/`` on disk.
+        """
+        key = (self.catalog.generation(), self.settings.lexical_tokenizer)
         with self._lexical_lock:
-            if self._lexical and (self._lexical.generation, self._lexical.tokenizer) == (generation, tokenizer):
-                return self._lexical
+            cached = self._lexical if self._lexical and _key(self._lexical) == key else None
+            if cached and not save:
+                return cached
             saved = LexicalIndex.load(self.dir / "lexical")
-            if saved and (saved.generation, saved.tokenizer) == (generation, tokenizer):
+            if saved and _key(saved) == key:
                 self._lexical = saved
                 return saved
-        return self.rebuild_lexical()
+            if cached:  # current in memory (built by a search) but not yet on disk
+                cached.save(self.dir / "lexical")
+                return cached
+        return self.rebuild_lexical(save=save)
+
+
+def _key(lexical: LexicalIndex) -> tuple[int, str]:
+    return lexical.generation, lexical.tokenizer
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -79,14 +79,16 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":
-        """The saved index, or None when there is none (or it is unreadable)."""
+        """The saved index, or None when there is none, or it was swapped out while reading."""
         stamp_path = Path(directory) / "ids.json"
-        if not stamp_path.is_file():
+        try:
+            stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+            model = bm25s.BM25.load(str(Path(directory) / "bm25"), show_progress=False) if stamp["ids"] else None
+            # A writer may have swapped in a newer index between the two reads.
+            if json.loads(stamp_path.read_text(encoding="utf-8"))["generation"] != stamp["generation"]:
+                return None
+        except (OSError, ValueError, KeyError):
             return None
-        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
-        model = None
-        if stamp["ids"]:
-            model = bm25s.BM25.load(str(Path(directory) / "bm25"), show_progress=False)
         return cls(stamp["ids"], model, stamp["tokenizer"], int(stamp["generation"]))
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:

@@ -145,3 +145,15 @@ def test_document_replaced_during_embedding_gets_fresh_vectors(settings):
     stored = idx.vectors._col.get(ids=["g/x#1-1"], include=["embeddings"])["embeddings"][0]
     fresh = HashEmbedder().embed_documents(["新的第一段：发展海洋经济。"])[0]
     assert max(abs(a - b) for a, b in zip(stored, fresh)) < 1e-5
+
+
+def test_searching_never_writes_lexical_but_ingest_saves_it(index, settings):
+    from rag.lexical import LexicalIndex
+
+    saved = LexicalIndex.load(settings.index_dir / "lexical").generation
+    new = doc("g/y", 2021, ["新增文件：发展海洋经济。"])
+    index.upsert_document(new, chunks_of(new))
+    assert index.lexical_search("海洋经济", 1)[0][0] == "g/y#1-1"  # rebuilt in memory
+    assert LexicalIndex.load(settings.index_dir / "lexical").generation == saved
+    index.ensure_lexical()  # what the pipeline does after phase 1
+    assert LexicalIndex.load(settings.index_dir / "lexical").generation == index.catalog.generation() > saved
