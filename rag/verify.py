@@ -26,7 +26,7 @@ from rag.sentences import (Number, bigrams, entities, extract_numbers, is_instru
 MIN_COVERAGE = 0.45
 # Sentences with fewer content bigrams are connectives ("答案如下：") and are skipped.
 MIN_BIGRAMS = 2
-_LIST_MARK = re.compile(r"^\s*(?:(?:\d+[.、)）]|[（(]\d+[)）])\s*|[-*•·]\s+)")
+_LIST_MARK = re.compile(r"^\s*(?:(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*|[-*•·]\s+)")
 _YEAR_WORDS = {"今年": 0, "本年": 0, "过去一年": -1, "去年": -1, "上年": -1, "明年": 1}
 
 
@@ -69,6 +69,10 @@ class Evidence:
         if self.year:
             nums.add(("year", Decimal(self.year)))
             nums |= {("year", Decimal(self.year + d)) for word, d in _YEAR_WORDS.items() if word in self.text}
+            if not self.section and "今年" not in self.text:
+                # A report without a detected heading path: a paragraph that does not speak of
+                # 今年 reviews the year before (sectioned reports say so in their heading).
+                nums.add(("year", Decimal(self.year - 1)))
         return nums
 
     @cached_property
@@ -173,11 +177,12 @@ def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[in
         top = max(raw.values())
         near = [i for i in passing if raw[i] >= top - 0.05]
         return [min(near, key=lambda i: (i not in prefer, -raw[i], i))], ""
-    # A comparison sentence may draw its numbers from two paragraphs.
+    # A comparison sentence may draw its numbers from two documents (years, regions).
     ranked = sorted(range(len(evidence)), key=lambda i: -cov[i])
     for i, j in combinations([i for i in ranked[:6] if cov[i] >= MIN_COVERAGE / 2], 2):
         pair = [evidence[i], evidence[j]]
-        if max(cov[i], cov[j]) >= MIN_COVERAGE and all(_facts_ok(sentence, pair)):
+        if (pair[0].doc_id != pair[1].doc_id and max(cov[i], cov[j]) >= MIN_COVERAGE
+                and all(_facts_ok(sentence, pair))):
             return [i, j], ""
     return [], reason
 

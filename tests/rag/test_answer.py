@@ -217,3 +217,15 @@ def test_a_passed_model_is_named_after_the_configured_backend(settings, index):
     local = settings.model_copy(update={"llm": "local"})
     result = answer(Q25, local, index, deps=DEPS, llm=scripted("国内生产总值增长目标是5%左右。"))
     assert result.llm.startswith("local/qwen2.5")
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_real_local_model_answers_with_a_verified_citation(real):
+    s, index = real
+    events = list(answer_stream(Q25, s, index, llm="local"))
+    result = events[-1][1]
+    assert sum(kind == "token" for kind, _ in events) > 1  # really streamed
+    assert result.llm.startswith("local/qwen2.5") and not result.refused
+    assert "5%" in result.answer
+    assert any(c.doc_id == "national_gwr/cn_gwr_2025" and "5%左右" in c.quote for c in result.citations)

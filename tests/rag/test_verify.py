@@ -105,3 +105,16 @@ def test_best_span_widens_to_cover_all_numbers(ev):
 
 def test_answer_sentences_strip_markers_and_bullets():
     assert answer_sentences("- 增长5%[1]。失业率5.5%[2]\n2. 第二行") == [(0, "增长5%。"), (0, "失业率5.5%"), (1, "第二行")]
+
+
+def test_a_year_at_line_start_is_not_a_list_number(ev):
+    assert answer_sentences("2026.3年目标是增长5%左右。\n12. 第十二项") == [(0, "2026.3年目标是增长5%左右。"), (1, "第十二项")]
+    checked = verify("2026.3年目标是国内生产总值增长5%左右。", ev, Q25)
+    assert checked.unsupported == ["2026.3年目标是国内生产总值增长5%左右。"]
+
+
+def test_pair_support_needs_two_documents(ev):
+    # Both numbers occur in the 2025 paragraph's look-alike sentences but the pair must span documents.
+    same_doc = [ev[1], Evidence(ev[1].doc_id, 99, "城镇调查失业率7.7%左右。", title=ev[1].title, year=2025)]
+    checked = verify("国内生产总值增长5%左右，城镇调查失业率7.7%左右。", same_doc, Q25)
+    assert checked.unsupported and all(len(c.support) == 1 for c in checked.claims)
