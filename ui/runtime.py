@@ -5,6 +5,7 @@ load) default requests are answered extractively, and the status says so.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,9 @@ from ui.indexing import Indexer
 from ui.llm_queue import LLMQueue, Ticket
 
 EXTRACTIVE = "extractive"
+# Answered once in the background at start-up so the first user does not pay for lazy loading.
+WARM_UP_QUESTION = "2025年国内生产总值增长目标是多少？"
+log = logging.getLogger("speechqa.runtime")
 
 
 @dataclass
@@ -109,6 +113,18 @@ class Runtime:
             self.llm.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.llm.loading = False
+
+    def warm_up_async(self) -> threading.Thread:
+        """Answer one question extractively in the background (loads retrieval's lazy parts)."""
+        def warm() -> None:
+            try:
+                self.answer(WARM_UP_QUESTION, llm=EXTRACTIVE)
+            except Exception:  # only an optimisation: a failure here shows up on real requests
+                log.debug("warm-up failed", exc_info=True)
+
+        thread = threading.Thread(target=warm, name="speechqa-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def plan(self, requested: str | None) -> Plan:
         """Choose the backend for one request (see module docstring for the fallback rule)."""

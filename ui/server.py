@@ -61,6 +61,7 @@ def prepare(settings: Settings, ingest: list[Path] | tuple[Path, ...] = ()) -> R
         runtime.indexer.request_embedding()  # finish what an earlier run left unembedded
     else:
         runtime.progress.set(phase="ready", message="索引完成 / index complete")
+    runtime.warm_up_async()
     runtime.load_llm_async()
     return runtime
 
