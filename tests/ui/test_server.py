@@ -63,3 +63,12 @@ def test_chat_window_is_mounted_at_root(runtime):
         config = c.get("/config").json()
         assert "SpeechQA" in config.get("title", "")
         assert c.get("/healthz").json()["status"] == "ok"  # API routes win over the mount
+
+
+def test_chat_window_requires_the_token_as_password_when_configured(shared_index, index_dir, corpus_dir):
+    settings = make_settings(index_dir, corpus_dir, host="0.0.0.0", api_token=SecretStr(TOKEN))
+    with TestClient(create_app(Runtime(settings, shared_index))) as c:
+        assert c.get("/config").status_code == 401
+        assert c.post("/login", data={"username": "me", "password": "wrong"}).status_code == 400
+        assert c.post("/login", data={"username": "me", "password": TOKEN}).status_code == 200
+        assert c.get("/config").status_code == 200
