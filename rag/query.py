@@ -28,7 +28,7 @@ from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_
                           LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
                           drop_mention, find_other_places, follows_document, names_document, normalize_question,
                           new_year_addresses, owning_places, region_mentions, search_keywords,
-                          year_mentions)
+                          strip_scope, year_mentions)
 from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
 from rag.types import Filters
 
@@ -255,7 +255,8 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
     if gone:
         types = "、".join(DOC_TYPE_ZH.get(t, t) for t in (filters.doc_types or boost.doc_types))
         reason = f"语料库中没有涉及{gone}的{types}"
-    return QueryPlan(question=question, query=query, keywords=search_keywords(query, bool(filters.doc_types), filters),
+    focused = strip_scope(query, filters)
+    return QueryPlan(question=question, query=focused, keywords=search_keywords(focused),
                      filters=filters, boost=boost, years=r.years,
                      regions=r.regions, doc_types=filters.doc_types or boost.doc_types,
                      unanswerable_scope=bool(reason), reason=reason, searched=searched)

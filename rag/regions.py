@@ -269,22 +269,32 @@ _FLUFF_RE = re.compile(r"是多少|多少|是什么|什么|哪些|哪个|怎么�
 _SCOPE_NOUN_RE = re.compile(r"政府工作报告|政府报告|工作报告|报告|讲话")
 
 
-def search_keywords(query: str, scoped: bool, filters: Filters) -> str:
-    """BM25 text: the question without interrogatives and without what hard filters already fix.
+# BM25 matches characters: the reports write 国内生产总值/地区生产总值 where users type GDP.
+_SYNONYMS = {"gdp": "国内生产总值 地区生产总值", "cpi": "居民消费价格", "ppi": "工业生产者出厂价格"}
 
-    Once a document type, a year or a province is a hard filter every candidate
-    shares it, so document nouns, that year and that province's names would only
-    reward chunks that repeat them (title lines, headers) over the answer.
+
+def strip_scope(query: str, filters: Filters) -> str:
+    """The question without what hard filters already fix (document nouns, that year, that province).
+
+    Every candidate shares those, so they would only reward chunks that repeat them
+    (title lines, headers) over the answer — in BM25 and in dense retrieval alike.
+    If too little is left ("2019年政府工作报告讲了什么"), the question is kept whole.
     """
-    text = _FLUFF_RE.sub(" ", query)
-    if scoped:
-        text = _SCOPE_NOUN_RE.sub(" ", text)
+    text = _SCOPE_NOUN_RE.sub(" ", query) if filters.doc_types else query
     if filters.year_from and filters.year_from == filters.year_to:
         text = re.sub(rf"{filters.year_from}\s*年?", " ", text)
     for short in filters.regions:
         for alias in sorted((short, *PROVINCES.get(short, ())), key=len, reverse=True):
             text = text.replace(alias, " ")
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return text if len(re.sub(r"\W", "", _FLUFF_RE.sub("", text))) >= 3 else query
+
+
+def search_keywords(text: str) -> str:
+    """BM25 text: no interrogatives, with report wording added for GDP/CPI/PPI."""
+    text = _FLUFF_RE.sub(" ", text)
+    extra = [words for abbr, words in _SYNONYMS.items() if abbr in text.lower()]
+    return " ".join(text.split() + extra)
 
 
 def new_year_addresses(norm: str, years: Iterable[int], catalog: Sequence[dict]) -> tuple[tuple[int, str], ...]:

@@ -296,12 +296,21 @@ def test_scope_description_and_matching():
     assert not matches(meta, Filters(regions=("河南",)))
 
 
-def test_lexical_keywords_drop_interrogatives_and_scoped_document_nouns(catalog):
+def test_search_texts_drop_what_hard_filters_fix(catalog):
     plan = analyze("2019年政府工作报告提出的赤字率是多少？", catalog)
-    assert plan.query == "2019年政府工作报告提出的赤字率是多少?"
-    assert plan.keywords == "提出的赤字率"  # year and document type are hard filters already
+    assert plan.query == "提出的赤字率是多少?"  # dense: year and document type are hard filters already
+    assert plan.keywords == "提出的赤字率"  # BM25: no interrogatives either
     assert analyze("河南省政府工作报告里的粮食产量目标是多少", catalog).keywords == "里的粮食产量目标"
-    assert analyze("报告里的赤字率是多少", catalog).keywords == "报告里的赤字率"
+    assert analyze("报告里的赤字率是多少", catalog).keywords == "报告里的赤字率"  # nothing is a hard filter
+
+
+def test_search_texts_keep_a_question_that_is_all_scope(catalog):
+    assert analyze("2019年政府工作报告讲了什么", catalog).query == "2019年政府工作报告讲了什么"
+
+
+def test_keywords_add_report_wording_for_abbreviations(catalog):
+    assert analyze("2019年GDP增长了多少", catalog).keywords == "2019年GDP增长了 国内生产总值 地区生产总值"
+    assert "居民消费价格" in analyze("今年CPI目标", catalog).keywords
 
 
 def test_normalize_question_handles_width_script_and_numeral_years():
