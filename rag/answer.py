@@ -40,15 +40,18 @@ def clean_question(question: object, max_chars: int) -> str:
 
 def resolve_llm(settings: Settings, llm: str | BaseChatModel | None) -> tuple[BaseChatModel | None, str]:
     """The chat model to use and its label; an unavailable backend becomes the extractive fallback."""
-    from rag import llm as backends
-
     if isinstance(llm, BaseChatModel):  # e.g. the server's shared, already loaded model
-        named = settings.llm != "extractive"
-        return llm, backends.describe(settings) if named else f"custom/{llm._llm_type}"
+        from rag.llm import describe
+
+        return llm, describe(settings) if settings.llm != "extractive" else f"custom/{llm._llm_type}"
     chosen = settings if llm in (None, settings.llm) else _with_backend(settings, llm)
-    label = backends.describe(chosen)
+    if chosen.llm == "extractive":  # no need to import the LLM clients
+        return None, "extractive"
+    from rag.llm import describe, get_chat_model
+
+    label = describe(chosen)
     try:
-        return backends.get_chat_model(chosen), label
+        return get_chat_model(chosen), label
     except (LLMUnavailable, LLMBusy) as exc:
         return None, fallback_label(label, exc)
 

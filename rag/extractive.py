@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.sentences import bigrams, entities, extract_numbers, norm, number_supported
+from rag.sentences import bigrams, extract_numbers, norm, number_supported, quoted_terms
 from rag.verify import Evidence
 
 # Question words and document names say what kind of answer is wanted, not what
@@ -77,7 +77,8 @@ def sentence_score(question: str, ev: Evidence, sentence: str, rank: int) -> flo
     score = overlap(question, sentence)
     q_numbers = {x for x in extract_numbers(question) if x[0] != "year"}
     score += 0.2 * sum(number_supported(x, extract_numbers(sentence)) for x in q_numbers)
-    score += 0.1 * sum(e in norm(sentence) for e in entities(question))
+    # Names the question quotes (《…》, “…”) must match; jieba NER is too slow to load here.
+    score += 0.1 * sum(t in norm(sentence) for t in quoted_terms(question))
     if _WANTS_NUMBER.search(question) and extract_numbers(sentence):
         score += NUMBER_BONUS
     return score + _year_match(question, ev, sentence) + 0.05 / (1 + rank)
