@@ -27,6 +27,8 @@ MIN_COVERAGE = 0.45
 # Sentences with fewer content bigrams are connectives ("答案如下：") and are skipped.
 MIN_BIGRAMS = 2
 _LIST_MARK = re.compile(r"^\s*(?:(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*|[-*•·]\s+)")
+_LEAD_IN = re.compile(r"^(?:答[:：]|根据(?:所?提供的|以上|上述)?(?:资料|材料|信息|报告)(?:内容)?[，,：:]?|(?:资料|材料)(?:中)?(?:显示|指出)[，,：:]?)\s*")
+_LABEL_CHARS = 15
 _YEAR_WORDS = {"今年": 0, "本年": 0, "过去一年": -1, "去年": -1, "上年": -1, "明年": 1}
 
 
@@ -114,9 +116,19 @@ class Verified:
 
 
 def answer_sentences(text: str) -> list[tuple[int, str]]:
-    """(line number, sentence) of a drafted answer, citation markers and list bullets removed."""
-    return [(i, sentence.strip()) for i, line in enumerate(strip_citations(text).splitlines())
-            for sentence in split_sentences(_LIST_MARK.sub("", line))]
+    """(line number, sentence) of a drafted answer: citation markers, list bullets, markdown
+    emphasis and lead-ins (根据资料，) removed; a short label ending in a colon ("2024年：")
+    is joined to the sentence after it, which it qualifies."""
+    out, label = [], ""
+    for i, line in enumerate(strip_citations(text.replace("**", "")).splitlines()):
+        for sentence in split_sentences(_LIST_MARK.sub("", line)):
+            sentence = _LEAD_IN.sub("", sentence.strip())
+            if sentence.endswith(("：", ":")) and len(sentence) <= _LABEL_CHARS:
+                label += sentence
+            elif sentence:
+                out.append((i, label + sentence))
+                label = ""
+    return out
 
 
 def _coverage(sentence_bigrams: set[str], ev: Evidence, question_bigrams: set[str] = frozenset()) -> float:
@@ -266,45 +278,3 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
             if all(c.support != sub.support for c in out.claims):
                 out.claims.append(sub)
     return out
-
-
-_TERMINAL = "。！？!?；;…"
-
-
-def _with_marks(text: str, marks: list[int]) -> str:
-    """``text`` with [n] markers placed before its final punctuation."""
-    body = text.rstrip(_TERMINAL)
-    return body + "".join(f"[{n}]" for n in marks) + text[len(body):]
-
-
-def _merge_spans(spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """One quote span for a paragraph cited by several claims: contiguous cover if short."""
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    return (start, end) if end - start <= 400 else spans[0]
-
-
-def render(verified: Verified, evidence: list[Evidence], *, quote_mode: bool = False) -> tuple[str, list[dict]]:
-    """Answer text with [n] after each supported sentence, and the citations (dicts in the
-    ``Citation`` shape) numbered by first use. In quote mode each line is the verbatim quote."""
-    order: dict[int, int] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    lines: dict[int, list[str]] = {}
-    for claim in verified.claims:
-        marks = []
-        for i, span in claim.support:
-            marks.append(order.setdefault(i, len(order) + 1))
-            spans.setdefault(i, []).append(span)
-        if not quote_mode:
-            lines.setdefault(claim.line, []).append(_with_marks(claim.text, marks))
-    citations = []
-    for i, n in order.items():
-        ev = evidence[i]
-        start, end = _merge_spans(spans[i])
-        quote = ev.text[start:end]
-        assert quote and quote in ev.text, "a quote must be an exact substring of its paragraph"
-        citations.append({"n": n, "doc_id": ev.doc_id, "source": ev.source, "title": ev.title,
-                          "year": ev.year, "paragraph": ev.n, "section": ev.section,
-                          "text": ev.text, "quote": quote})
-    if quote_mode:
-        return "\n".join(_with_marks(c["quote"], [c["n"]]) for c in citations), citations
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items())), citations

@@ -1,7 +1,8 @@
 """Verification: re-citation, number check, invented names, injected instructions, refusals."""
 import pytest
 
-from rag.verify import Evidence, answer_sentences, best_span, render, verify
+from rag.chain import render
+from rag.verify import Evidence, answer_sentences, best_span, verify
 from tests.rag.fakes import corpus_doc
 
 TARGETS = "今年发展主要预期目标是"
@@ -118,3 +119,8 @@ def test_pair_support_needs_two_documents(ev):
     same_doc = [ev[1], Evidence(ev[1].doc_id, 99, "城镇调查失业率7.7%左右。", title=ev[1].title, year=2025)]
     checked = verify("国内生产总值增长5%左右，城镇调查失业率7.7%左右。", same_doc, Q25)
     assert checked.unsupported and all(len(c.support) == 1 for c in checked.claims)
+
+
+def test_lead_ins_markdown_and_labels_are_normalised():
+    draft = "根据资料[1]，**2025年**目标是增长5%左右。\n2024年：\n增长5%左右。\n答：没有"
+    assert answer_sentences(draft) == [(0, "2025年目标是增长5%左右。"), (2, "2024年：增长5%左右。"), (3, "没有")]
