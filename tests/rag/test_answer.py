@@ -229,3 +229,11 @@ def test_real_local_model_answers_with_a_verified_citation(real):
     assert result.llm.startswith("local/qwen2.5") and not result.refused
     assert "5%" in result.answer
     assert any(c.doc_id == "national_gwr/cn_gwr_2025" and "5%左右" in c.quote for c in result.citations)
+
+
+def test_real_follow_up_uses_history(real):
+    s, index = real
+    history = [{"role": "user", "content": Q25}, {"role": "assistant", "content": "国内生产总值增长5%左右。"}]
+    result = answer("那2024年呢？", s, index, history=history)
+    assert result.question == "那2024年呢？" and not result.refused
+    assert result.citations[0].doc_id == "national_gwr/cn_gwr_2024"
