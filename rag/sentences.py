@@ -25,7 +25,7 @@ _ARABIC = re.compile(
     r"(万亿|亿|万)?\s*(%|％|‰|个百分点|年)?")
 _CN_NUM = "零〇一二三四五六七八九十百千两"
 _CN_PERCENT = re.compile(rf"百分之([{_CN_NUM}点]+)")
-_CN_SCALED = re.compile(rf"([{_CN_NUM}]+)\s*(万亿|亿|万)?\s*(个百分点|倍)")
+_CN_SCALED = re.compile(rf"([{_CN_NUM}]+)\s*(?:(万亿|亿|万)\s*(个百分点|倍)?|(个百分点|倍))")
 _CN_YEAR = re.compile(r"([零〇一二三四五六七八九]{4})年")
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -123,10 +123,11 @@ def _chinese_numbers(text: str) -> set[Number]:
         value = cn_to_decimal(token)
         if value is not None:
             found.add(("pct", _canon(value)))
-    for token, scale, unit in _CN_SCALED.findall(text):
+    for token, scale, unit, bare_unit in _CN_SCALED.findall(text):
         value = cn_to_decimal(token)
         if value is not None:
-            found.add(("pp" if unit == "个百分点" else "num", _canon(value * _SCALE.get(scale, 1))))
+            kind = "pp" if "个百分点" in (unit, bare_unit) else "num"
+            found.add((kind, _canon(value * _SCALE.get(scale, 1))))
     for token in _CN_YEAR.findall(text):
         found.add(("year", _canon(cn_to_decimal(token))))
     return found

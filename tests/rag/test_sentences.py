@@ -24,6 +24,8 @@ def test_spans_are_exact_substrings_and_keep_terminators():
     ("1349000亿元", {("num", Decimal("134.9e12"))}),
     ("新增就业1,200万人", {("num", Decimal(12_000_000))}),
     ("提高三个百分点", {("pp", Decimal(3))}),
+    ("安排两千亿元", {("num", Decimal("2000e8"))}),
+    ("一万亿元", {("num", Decimal("1e12"))}),
     ("二〇二五年", {("year", Decimal(2025))}),
     ("2025年", {("year", Decimal(2025))}),
     ("实施十四五规划，一批项目", set()),
