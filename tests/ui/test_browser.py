@@ -108,3 +108,17 @@ def test_ask_stream_and_open_a_citation(server, page):
     page.locator("#sq-doc-view #p-20").wait_for(timeout=10_000)
     assert "5.5%" in page.inner_text("#sq-doc-view #p-20")
     page.screenshot(path=str(ARTIFACTS / "documents_tab.png"), full_page=True)
+
+
+def test_refusal_is_visibly_marked(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.wait_for_selector("#sq-question textarea", timeout=60_000)
+    page.fill("#sq-question textarea", "2019年西藏的财政收入是多少？")  # no Tibet report in the index
+    page.keyboard.press("Enter")  # Enter submits, like the button
+    refused = page.locator("#sq-chat .sq-refused")
+    try:
+        refused.wait_for(timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "chat_refusal.png"), full_page=True)
+    assert "拒答" in refused.inner_text()
