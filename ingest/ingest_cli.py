@@ -74,7 +74,6 @@ class _Bars:
         if bar is None:
             bar = self._bars[event.stage] = tqdm(total=event.total, desc=event.stage, unit=unit,
                                                  file=sys.stderr, dynamic_ncols=True)
-        bar.n = event.done
         if event.chars_per_s:
             bar.set_postfix_str(f"{event.chars_per_s:,.0f} chars/s", refresh=False)
-        bar.refresh()
+        bar.update(event.done - bar.n)
