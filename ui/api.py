@@ -90,7 +90,9 @@ async def sse_events(stream: EventStream) -> AsyncIterator[dict]:
             {"error": "InternalError", "message": "internal server error / 服务器内部错误",
              "hint": "see the server log"}, ensure_ascii=False)}
     finally:
-        await run_in_threadpool(stream.close)
+        # Synchronously: after a client disconnect this task is cancelled, and an await here would
+        # be cancelled too, leaving the LLM queue place taken. No worker is inside the stream now.
+        stream.close()
 
 
 def answer_router() -> APIRouter:

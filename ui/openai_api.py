@@ -95,7 +95,9 @@ async def completion_chunks(stream: EventStream, completion_id: str, model: str)
         yield emit({"error": {"message": "internal server error / 服务器内部错误", "type": "InternalError",
                               "code": 500}})
     finally:
-        await run_in_threadpool(stream.close)
+        # Synchronously: after a client disconnect this task is cancelled, and an await here would
+        # be cancelled too, leaving the LLM queue place taken. No worker is inside the stream now.
+        stream.close()
     yield {"data": "[DONE]"}
 
 

@@ -96,3 +96,25 @@ def test_stream_releases_its_queue_place(shared_index, index_dir, corpus_dir):
             resp = c.post("/api/answer/stream", json={"question": Q})
             assert resp.status_code == 200 and "event: answer" in resp.text
     assert rt.queue.admitted == 0
+
+
+def test_client_disconnect_mid_stream_frees_the_queue(shared_index, index_dir, corpus_dir):
+    import httpx
+
+    from tests.ui.conftest import running_server
+
+    model = SlowChat(responses=[ANSWER], delay=0, sleep=0.3)  # ~0.3 s per streamed character
+    rt = local_runtime(shared_index, index_dir, corpus_dir, model, queue=0)
+    with running_server(create_app(rt, with_ui=False)) as base:
+        with httpx.stream("POST", f"{base}/api/answer/stream", json={"question": Q}, timeout=30) as resp:
+            assert resp.status_code == 200
+            for line in resp.iter_lines():
+                if line.startswith("event: token"):
+                    break  # leave after the first token
+            assert rt.queue.admitted == 1
+        deadline = time.monotonic() + 10
+        while rt.queue.admitted:
+            assert time.monotonic() < deadline, "the abandoned stream kept its queue place"
+            time.sleep(0.1)
+        again = httpx.post(f"{base}/api/answer", json={"question": Q, "llm": "local"}, timeout=60)
+        assert again.status_code == 200
