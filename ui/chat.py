@@ -119,6 +119,7 @@ class ChatHandlers:
             raise user_error(exc) from exc
 
     def status(self) -> str:
+        """The status line (index, indexing progress, answering backend)."""
         return status_text(self.runtime.health())
 
     def documents(self) -> tuple[list[list], Any, list[str]]:
@@ -134,10 +135,57 @@ class ChatHandlers:
         return rows, gr.update(choices=choices), gr.update(choices=regions)
 
     def show_document(self, doc_id: str | None) -> str:
+        """A document's numbered paragraphs for the 文档 tab."""
         if not doc_id:
             return ""
         doc = self.runtime.require_index().document(doc_id)
         return document_html(doc) if doc else '<div class="sq-empty">没有这篇文档。</div>'
+
+
+def _filters_form() -> list:
+    """The 筛选与选项 accordion: [year_from, year_to, doc_types, regions, mode]."""
+    with gr.Accordion("筛选与选项", open=False):
+        with gr.Row():
+            year_from = gr.Number(label="起始年份", precision=0, minimum=1900, maximum=2100)
+            year_to = gr.Number(label="截止年份", precision=0, minimum=1900, maximum=2100)
+        doc_types = gr.CheckboxGroup([(v, k) for k, v in DOC_TYPE_LABELS.items()], label="文档类型")
+        regions = gr.Dropdown([], multiselect=True, label="地区")
+        mode = gr.Radio([("回答", "answer"), ("原文引用", "quote")], value="answer", label="模式")
+    return [year_from, year_to, doc_types, regions, mode]
+
+
+def _qa_tab(h: ChatHandlers) -> gr.Dropdown:
+    """The 问答 tab, wired to the handlers; returns the regions dropdown (filled on load)."""
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(label="对话", height=520, elem_id="sq-chat", feedback_options=None, buttons=["copy"])
+            with gr.Row():
+                box = gr.Textbox(placeholder="输入问题，例如：2025年国内生产总值增长目标是多少？", show_label=False,
+                                 scale=6, elem_id="sq-question", max_lines=4)
+                ask = gr.Button("提问", variant="primary", scale=1, elem_id="sq-ask")
+                clear = gr.Button("新对话", scale=1)
+            gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            form = _filters_form()
+        with gr.Column(scale=2):
+            cites = gr.Radio([], label="本轮引用（点击查看原文）", elem_id="sq-cites")
+            panel = gr.HTML(PANEL_HINT, elem_id="sq-panel")
+    questions = gr.State([])
+    inputs, outputs = [box, chat, questions, *form], [box, chat, questions, cites, panel]
+    ask.click(h.respond, inputs, outputs, concurrency_limit=None)
+    box.submit(h.respond, inputs, outputs, concurrency_limit=None)
+    clear.click(lambda: ("", [], [], gr.update(choices=[], value=None), PANEL_HINT), None, outputs)
+    cites.change(h.source, cites, panel)
+    return form[3]
+
+
+def _documents_tab(h: ChatHandlers) -> tuple[gr.Dataframe, gr.Dropdown]:
+    """The 文档 tab: the corpus table and one document's numbered paragraphs."""
+    table = gr.Dataframe(headers=["标题", "年份", "类型", "地区", "段落数", "doc_id"], interactive=False,
+                         max_height=300, elem_id="sq-doc-table")
+    pick = gr.Dropdown([], label="选择文档查看全文段落", elem_id="sq-doc-pick")
+    doc_view = gr.HTML(elem_id="sq-doc-view")
+    pick.change(h.show_document, pick, doc_view)
+    return table, pick
 
 
 def build_chat(runtime: Runtime) -> gr.Blocks:
@@ -148,38 +196,8 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
         status = gr.Markdown(h.status(), elem_id="sq-status")
         gr.Timer(3).tick(h.status, outputs=status, show_progress="hidden")
         with gr.Tab("问答"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="对话", height=520, elem_id="sq-chat", feedback_options=None,
-                                      buttons=["copy"])
-                    with gr.Row():
-                        box = gr.Textbox(placeholder="输入问题，例如：2025年国内生产总值增长目标是多少？",
-                                         show_label=False, scale=6, elem_id="sq-question", max_lines=4)
-                        ask = gr.Button("提问", variant="primary", scale=1, elem_id="sq-ask")
-                        clear = gr.Button("新对话", scale=1)
-                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-                    with gr.Accordion("筛选与选项", open=False):
-                        with gr.Row():
-                            year_from = gr.Number(label="起始年份", precision=0, minimum=1900, maximum=2100)
-                            year_to = gr.Number(label="截止年份", precision=0, minimum=1900, maximum=2100)
-                        doc_types = gr.CheckboxGroup([(v, k) for k, v in DOC_TYPE_LABELS.items()], label="文档类型")
-                        regions = gr.Dropdown([], multiselect=True, label="地区")
-                        mode = gr.Radio([("回答", "answer"), ("原文引用", "quote")], value="answer", label="模式")
-                with gr.Column(scale=2):
-                    cites = gr.Radio([], label="本轮引用（点击查看原文）", elem_id="sq-cites")
-                    panel = gr.HTML(PANEL_HINT, elem_id="sq-panel")
+            regions = _qa_tab(h)
         with gr.Tab("文档"):
-            table = gr.Dataframe(headers=["标题", "年份", "类型", "地区", "段落数", "doc_id"], interactive=False,
-                                 max_height=300, elem_id="sq-doc-table")
-            pick = gr.Dropdown([], label="选择文档查看全文段落", elem_id="sq-doc-pick")
-            doc_view = gr.HTML(elem_id="sq-doc-view")
-        questions = gr.State([])
-        inputs = [box, chat, questions, year_from, year_to, doc_types, regions, mode]
-        outputs = [box, chat, questions, cites, panel]
-        ask.click(h.respond, inputs, outputs, concurrency_limit=None)
-        box.submit(h.respond, inputs, outputs, concurrency_limit=None)
-        clear.click(lambda: ("", [], [], gr.update(choices=[], value=None), PANEL_HINT), None, outputs)
-        cites.change(h.source, cites, panel)
-        pick.change(h.show_document, pick, doc_view)
+            table, pick = _documents_tab(h)
         demo.load(h.documents, None, [table, pick, regions])
     return demo
