@@ -127,13 +127,14 @@ class Index:
             lexical = LexicalIndex.build(self.catalog.search_texts(), self.settings.lexical_tokenizer, generation)
             self._lexical = lexical
             if save:
-                lexical.save(self.dir / "lexical")
-                self._record_tokenizer(lexical.tokenizer)
+                self._save_lexical(lexical)
             return lexical
 
-    def _record_tokenizer(self, tokenizer: str) -> None:
-        if self.meta.get("lexical_tokenizer") != tokenizer:
-            self.meta["lexical_tokenizer"] = tokenizer
+    def _save_lexical(self, lexical: LexicalIndex) -> None:
+        """Write ``lexical/`` and record its tokenizer in index.json."""
+        lexical.save(self.dir / "lexical")
+        if self.meta.get("lexical_tokenizer") != lexical.tokenizer:
+            self.meta["lexical_tokenizer"] = lexical.tokenizer
             _write_json(self.dir / "index.json", self.meta)
 
     def reconcile(self) -> dict[str, int]:
@@ -202,7 +203,7 @@ class Index:
                 self._lexical = saved
                 return saved
             if cached:  # current in memory (built by a search) but not yet on disk
-                cached.save(self.dir / "lexical")
+                self._save_lexical(cached)
                 return cached
         return self.rebuild_lexical(save=save)
 

@@ -157,3 +157,11 @@ def test_searching_never_writes_lexical_but_ingest_saves_it(index, settings):
     assert LexicalIndex.load(settings.index_dir / "lexical").generation == saved
     index.ensure_lexical()  # what the pipeline does after phase 1
     assert LexicalIndex.load(settings.index_dir / "lexical").generation == index.catalog.generation() > saved
+
+
+def test_switching_lexical_tokenizer_rebuilds_instead_of_refusing(index, settings):
+    jieba_settings = settings.model_copy(update={"lexical_tokenizer": "jieba"})
+    again = Index.open(jieba_settings)
+    assert again.lexical_search("科技创新", 5, Filters(year_from=2021))[0][0] == "g/2024#1-1"
+    assert again.ensure_lexical().tokenizer == "jieba"
+    assert json.loads((settings.index_dir / "index.json").read_text())["lexical_tokenizer"] == "jieba"
