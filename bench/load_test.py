@@ -209,27 +209,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queue", type=int, default=2, help="SPEECHQA_LLM_QUEUE_SIZE for the LLM phase")
     p.add_argument("--burst", type=int, default=10, help="concurrent LLM requests (more than queue + 1)")
     p.add_argument("--skip-llm", action="store_true")
+    p.add_argument("--skip-extractive", action="store_true",
+                   help="only the LLM burst; other sections of an existing --out file are kept")
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "load.json")
     args = p.parse_args(argv)
     env = {**os.environ, "SPEECHQA_EMBEDDER": args.embedder, "SPEECHQA_CORPUS_DIR": str(args.corpus),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
            "GRADIO_ANALYTICS_ENABLED": "False"}
-    report: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg(),
-                                "mem_gib": round(psutil.virtual_memory().total / (1 << 30), 1)}}
+    report: dict = json.loads(args.out.read_text()) if args.skip_extractive and args.out.is_file() else {}
+    machine = {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg(),
+               "mem_gib": round(psutil.virtual_memory().total / (1 << 30), 1)}
     with tempfile.TemporaryDirectory(prefix="speechqa-load-") as tmp:
         index_dir = Path(tmp) / "index"
         t = time.perf_counter()
-        report["ingest"] = {**build_index(args.corpus, index_dir, args.docs, env),
-                            "embedder": args.embedder, "wall_s": round(time.perf_counter() - t, 1)}
-        report["extractive"] = extractive_phase(index_dir, env, args, Path(tmp) / "serve-extractive.log")
-        print(json.dumps(report["extractive"], ensure_ascii=False), flush=True)
+        ingest = {**build_index(args.corpus, index_dir, args.docs, env),
+                  "embedder": args.embedder, "wall_s": round(time.perf_counter() - t, 1)}
+        if not args.skip_extractive:
+            report["machine"], report["ingest"] = machine, ingest
+            report["extractive"] = extractive_phase(index_dir, env, args, Path(tmp) / "serve-extractive.log")
+            print(json.dumps(report["extractive"], ensure_ascii=False), flush=True)
         if not args.skip_llm:
+            report["llm_machine"], report["llm_ingest"] = machine, ingest
             log = Path(tmp) / "serve-llm.log"
             report["llm_burst"] = llm_phase(index_dir, env, args, log)
             report["llm_burst"]["server_log_tail"] = log.read_text(errors="replace").splitlines()[-5:]
             print(json.dumps(report["llm_burst"], ensure_ascii=False), flush=True)
-    report["machine"]["loadavg_after"] = os.getloadavg()
+    machine["loadavg_after"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 0

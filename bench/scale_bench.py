@@ -1,7 +1,7 @@
 """Retrieval latency and memory at 10k / 100k / 1M chunks, dense (Chroma) and lexical (rag/lexical.py).
 
     .venv/bin/python bench/scale_bench.py [--sizes 10000 100000] [--queries 50]
-    .venv/bin/python bench/scale_bench.py --sizes 1000000      # the 1M run (long: see docs/SCALING.md)
+    .venv/bin/python bench/scale_bench.py --sizes 1000000 --sides dense   # 1M: hours on 2 cores (RELIABILITY.md)
 
 Dense side: random unit vectors (384-d, float32) upserted in batches into a
 Chroma ``PersistentClient`` in a temp dir (cosine space, the same collection
@@ -227,6 +227,8 @@ def plot(results: list[dict], path: Path) -> None:
         lat.plot(x, [r["latency"]["p95_ms"] for r in rows], "o--", color=colour, label=f"{side} p95")
         mem.plot(x, [r["peak_rss_mb"] for r in rows], "o-", color=colour, label=f"{side} peak RSS")
         mem.plot(x, [r["disk_mb"] for r in rows], "s:", color=colour, label=f"{side} on disk")
+        if side == "lexical":  # a serving process only loads the saved arrays
+            mem.plot(x, [r["rss_mb"] for r in rows], "^--", color=colour, label="lexical serving RSS")
     for ax, title, unit in ((lat, "query latency", "ms"), (mem, "memory / disk", "MiB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -249,8 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per (side, size) child")
     p.add_argument("--out", type=Path, default=RESULTS / "scale.json")
+    p.add_argument("--replot", action="store_true", help="redraw the PNG from --out without measuring")
     p.add_argument("--one", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.replot:
+        plot(json.loads(args.out.read_text())["results"], args.out.with_suffix(".png"))
+        return 0
     if args.one:
         side, n = args.one[0], int(args.one[1])
         if side == "dense":
