@@ -144,7 +144,7 @@ from ingest.pipeline import ingest
 
 class SlowHash(HashEmbedder):  # same name/dim as 'hash', just slow, so the parent can kill us midway
     def _embed(self, texts, is_query):
-        time.sleep(0.25)
+        time.sleep(0.5)
         return super()._embed(texts, is_query)
 
 s = load_settings(index_dir=sys.argv[1], corpus_dir=sys.argv[2], embedder="hash", embed_batch=1,
@@ -154,7 +154,9 @@ ingest([sys.argv[2]], s, embedder=SlowHash())
 
 
 def test_killed_ingest_is_completed_by_next_run(tmp_path, settings):
-    root = write_docs(tmp_path / "docs")
+    # Enough chunks that a busy machine still kills the child well before it finishes.
+    extra = {f"c/extra_{i}.txt": f"第{i}篇\n一、甲\n第{i}篇甲部分。\n二、乙\n第{i}篇乙部分。\n" for i in range(4)}
+    root = write_docs(tmp_path / "docs", {**DOCS, **extra})
     reference = settings.model_copy(update={"index_dir": tmp_path / "reference"})
     ingest([root], reference)
     expected = state(reference)["catalog"]
@@ -168,7 +170,7 @@ def test_killed_ingest_is_completed_by_next_run(tmp_path, settings):
         proc.wait()
     assert 2 <= embedded < len(expected), "the kill must land midway through embedding"
     report = ingest([root], settings)
-    assert (report.added, report.unchanged) == (0, 3)
+    assert (report.added, report.unchanged) == (0, 7)
     after = state(settings)
     assert after["catalog"] == expected
     assert_consistent(after)
