@@ -39,8 +39,11 @@ $(LLAMA): $(STAMP)
 models: $(STAMP)
 	$(BIN)/speechqa setup
 
+# Debian's Chromium for the real-browser test (a test tool's own browser download fails here);
+# CJK fonts so screenshots show Chinese instead of boxes.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; }
 
 ingest: setup
 	$(BIN)/speechqa ingest $(CORPUS)
