@@ -120,9 +120,10 @@ async def one_request(client: httpx.AsyncClient, url: str, body: dict) -> dict:
     start = time.perf_counter()
     try:
         resp = await client.post(f"{url}/api/answer", json=body)
+        data = resp.json() if resp.status_code == 200 else {}
         return {"status": resp.status_code, "ms": (time.perf_counter() - start) * 1000,
-                "retry_after": resp.headers.get("retry-after"),
-                "llm": resp.json().get("llm") if resp.status_code == 200 else None}
+                "retry_after": resp.headers.get("retry-after"), "llm": data.get("llm"),
+                "generate_ms": data.get("timings_ms", {}).get("generate")}
     except httpx.HTTPError as exc:
         return {"status": None, "ms": (time.perf_counter() - start) * 1000, "error": type(exc).__name__}
 
@@ -192,6 +193,9 @@ def llm_phase(index_dir: Path, env: dict, args: argparse.Namespace, log: Path) -
                 "busy_503": len(busy), "busy_with_retry_after": sum(bool(r["retry_after"]) for r in busy),
                 "busy_max_ms": round(max((r["ms"] for r in busy), default=0), 1),
                 "answered_by": dict(Counter(r["llm"] for r in results if r["llm"])),
+                # Wall time vs. generation time per answer: queued requests wait for the turn.
+                "answers": sorted(({"ms": round(r["ms"]), "generate_ms": r["generate_ms"]} for r in results
+                                   if r["status"] == 200), key=lambda a: a["ms"]),
                 "server_exit": server.proc.poll()}
     except RuntimeError as exc:
         return {"backend": "local", "error": str(exc), "server_exit": server.proc.poll()}
