@@ -242,6 +242,16 @@ def plot(results: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def run_one(args: argparse.Namespace) -> dict:
+    """The child-process side: one (side, size) measurement."""
+    side, n = args.one[0], int(args.one[1])
+    if side == "dense":
+        return run_dense(n, args.queries, args.k)
+    if side == "lexical":
+        return run_lexical(n, args.queries, args.k, args.corpus, Path(args.one[2]) / "lexical")
+    return run_lexical_load(Path(args.one[2]) / "lexical", args.queries, args.k)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -258,14 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         plot(json.loads(args.out.read_text())["results"], args.out.with_suffix(".png"))
         return 0
     if args.one:
-        side, n = args.one[0], int(args.one[1])
-        if side == "dense":
-            result = run_dense(n, args.queries, args.k)
-        elif side == "lexical":
-            result = run_lexical(n, args.queries, args.k, args.corpus, Path(args.one[2]) / "lexical")
-        else:
-            result = run_lexical_load(Path(args.one[2]) / "lexical", args.queries, args.k)
-        print(json.dumps(result))
+        print(json.dumps(run_one(args)))
         return 0
     old = json.loads(args.out.read_text()) if args.out.is_file() else {}
     # Keep earlier measurements of sizes not re-run now (e.g. a separate 1M run).
