@@ -125,7 +125,7 @@ def test_cli_odd_but_valid_questions_are_answered(question, capsys, monkeypatch,
 # ---- HTTP API ----------------------------------------------------------------------
 
 STREAM_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG: ui/runtime.py Runtime.check_question (line ~137) only .strip()s, unlike rag.answer.clean_question: "
+    "BUG: ui/runtime.py Runtime.check_question (line ~153) only .strip()s, unlike rag.answer.clean_question: "
     "a question of control/format characters passes admission, so /api/answer/stream answers 200 and sends "
     "the BadRequest as an SSE error event instead of a 422"))
 

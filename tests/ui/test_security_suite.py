@@ -250,7 +250,7 @@ def test_eval_report_never_contains_the_key(leaky, shared_index, tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "BUG: rag/config.py load_settings (line ~105) wraps pydantic's ValidationError text, which includes "
+    "BUG: rag/config.py load_settings (line ~111) wraps pydantic's ValidationError text, which includes "
     "input_value={'llm': 'openai', 'SPEECH...KEY': '<key tail>'} for model-level errors, so "
     "SPEECHQA_LLM=openai without SPEECHQA_OPENAI_BASE_URL prints the API key (or its last ~20 characters) in "
     "`speechqa` errors; format exc.errors(include_input=False) instead"))
