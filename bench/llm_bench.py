@@ -66,11 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"], default="qwen2.5-1.5b")
     parser.add_argument("--prompt-tokens", type=int, default=800)
     parser.add_argument("--max-tokens", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: settings)")
     parser.add_argument("--source", default="national_gwr/cn_gwr_2025.txt", help="corpus file for the prompt")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "llm.json")
     args = parser.parse_args(argv)
 
-    settings = load_settings(llm="local", local_model=args.model)
+    settings = load_settings(llm="local", local_model=args.model, llm_threads=args.threads)
     path = local_model_path(settings)
     load_before = os.getloadavg()
     t0 = time.perf_counter()

