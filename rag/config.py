@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.errors import ConfigError
@@ -107,7 +107,19 @@ def load_settings(**overrides) -> Settings:
         os.environ.setdefault(key, value)
     try:
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValueError as exc:  # pydantic ValidationError is a ValueError
-        raise ConfigError(f"invalid settings: {exc}", "fix the named SPEECHQA_* variable or flag") from exc
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {_describe(exc)}",
+                          "fix the named SPEECHQA_* variable or flag") from None
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: {exc}", "fix the named SPEECHQA_* variable or flag") from None
     os.environ["TIKTOKEN_CACHE_DIR"] = str(settings.tiktoken_dir)
     return settings
+
+
+def _describe(exc: ValidationError) -> str:
+    """Field names and reasons only: input values may hold secrets (API keys) and are never echoed."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False):
+        field = ".".join(str(p) for p in err.get("loc", ())) or "settings"
+        parts.append(f"{field}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)

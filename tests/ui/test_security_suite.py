@@ -249,11 +249,6 @@ def test_eval_report_never_contains_the_key(leaky, shared_index, tmp_path):
     assert files and all(SENTINEL not in p.read_text(encoding="utf-8", errors="replace") for p in files)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: rag/config.py load_settings (line ~111) wraps pydantic's ValidationError text, which includes "
-    "input_value={'llm': 'openai', 'SPEECH...KEY': '<key tail>'} for model-level errors, so "
-    "SPEECHQA_LLM=openai without SPEECHQA_OPENAI_BASE_URL prints the API key (or its last ~20 characters) in "
-    "`speechqa` errors; format exc.errors(include_input=False) instead"))
 def test_config_errors_never_echo_the_key(monkeypatch, capsys):
     """Not even a piece of it: pydantic shortens long input reprs, keeping their end."""
     import os
