@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_s": round(load_s, 2), **result,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-        "cpu_count": os.cpu_count(), "machine": platform.processor() or platform.machine(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "cpu_count": os.cpu_count(), "machine": platform.processor() or platform.machine(),
         "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -102,8 +102,11 @@ def load_settings(**overrides) -> Settings:
 
     Also sets the process-wide variables that keep third-party libraries offline.
     """
+    # OMP_WAIT_POLICY: llama.cpp's OpenMP threads spin while waiting; on a shared, oversubscribed
+    # CPU that cut generation from ~3.5 to ~0.6 tok/s (bench/llm_bench.py). Read when libgomp loads.
     for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                       ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False")):
+                       ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False"),
+                       ("OMP_WAIT_POLICY", "PASSIVE")):
         os.environ.setdefault(key, value)
     try:
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
