@@ -8,8 +8,17 @@ CORPUS  ?= ../shared/corpus
 STAMP   := $(VENV)/.speechqa-installed
 LLAMA   := $(VENV)/.llama-installed
 PYTEST_ARGS ?=
-# CPU-only llama.cpp; GGML_NATIVE tunes for this machine's CPU (the wheel is cached per machine).
-LLAMA_CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF
+# CPU-only llama.cpp. GGML_NATIVE is off on purpose: it enables AMX, which these VMs advertise
+# but cannot run (SIGILL on the first generation). Instruction sets come from /proc/cpuinfo.
+cpu_has = $(shell grep -qw $(1) /proc/cpuinfo 2>/dev/null && echo $(2))
+LLAMA_CPU_FLAGS := -DGGML_AVX=ON $(call cpu_has,avx2,-DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON) \
+  $(call cpu_has,bmi2,-DGGML_BMI2=ON) $(call cpu_has,avx_vnni,-DGGML_AVX_VNNI=ON) \
+  $(call cpu_has,avx512f,-DGGML_AVX512=ON) $(call cpu_has,avx512vbmi,-DGGML_AVX512_VBMI=ON) \
+  $(call cpu_has,avx512_vnni,-DGGML_AVX512_VNNI=ON) $(call cpu_has,avx512_bf16,-DGGML_AVX512_BF16=ON)
+LLAMA_CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DGGML_NATIVE=OFF $(strip $(LLAMA_CPU_FLAGS))
+# The built wheel is kept per set of build flags (pip's own wheel cache ignores CMAKE_ARGS).
+LLAMA_KEY  := $(shell echo '0.3.36 $(LLAMA_CMAKE_ARGS)' | sha1sum | cut -c1-12)
+WHEELHOUSE ?= $(HOME)/.cache/speechqa/wheels/llama-$(LLAMA_KEY)
 
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
@@ -31,10 +40,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
-# llama-cpp-python builds from source (~9 min on 2 cores, once; pip caches the wheel).
+# llama-cpp-python builds from source (~6-9 min on 2 cores) once per set of flags.
 $(LLAMA): $(STAMP)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -c constraints.txt 'llama-cpp-python==0.3.36'
-	touch $@
+	ls $(WHEELHOUSE)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel -q --no-cache-dir --no-deps -w $(WHEELHOUSE) 'llama-cpp-python==0.3.36'
+	$(BIN)/pip install -q --force-reinstall --no-deps $(WHEELHOUSE)/llama_cpp_python-0.3.36-*.whl
+	$(BIN)/pip install -q -c constraints.txt $(WHEELHOUSE)/llama_cpp_python-0.3.36-*.whl
+	echo '$(LLAMA_CMAKE_ARGS)' > $@
 
 models: $(STAMP)
 	$(BIN)/speechqa setup
