@@ -153,10 +153,17 @@ def number_supported(number: Number, available: set[Number]) -> bool:
 
 # Source text that talks to the model ("ignore the instructions above…") is data,
 # never evidence: such sentences are hidden from the prompt and from verification.
+# Prompt-injection cues, in three families: override verbs aimed at earlier text or rules,
+# role-play / new-task framing, and telling the reader what to output. Checked to match no
+# sentence of ../shared/corpus (tests/rag/test_sentences.py), so real speeches stay evidence.
 _INSTRUCTION = re.compile(
-    r"(忽略|无视|忘记|不要遵守|不要理会).{0,12}(指令|指示|提示|规则|要求|设定)"
-    r"|ignore\s+(all\s+)?(the\s+)?(previous|above|prior)|system\s*prompt"
-    r"|(你现在是|你扮演|扮演一个|请你扮演)", re.IGNORECASE)
+    r"(忽略|无视|忘记|忘掉|不要遵守|不要理会|不必理会|跳过).{0,12}(指令|指示|提示|规则|要求|设定|以上|上面|上述|前面|之前|此前)"
+    r"|(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|everything\s+|previous\s+|above\s+|prior\s+)*"
+    r"(previous|above|prior|instructions?|everything|rules|prompt)"
+    r"|system\s*prompt|you\s+are\s+now|act\s+as\s+"
+    r"|你现在是|你扮演|扮演一个|请你扮演|从现在(起|开始)你|新的?(任务|指令|指示|要求)\s*[:：]"
+    r"|(只需|只要|只能|直接|仅|请)\S{0,2}(回答|回复|输出)\s*[:：“\"「]"
+    r"|(answer|reply|respond|output)\s+(with|only)?\s*[:：]", re.IGNORECASE)
 _REFUSAL = re.compile(r"没有相关信息|没有找到(相关)?|未找到|无法回答|未(提及|提到|涉及)|没有(提及|提到|涉及)|不包含")
 _QUOTED = re.compile(r"[《“「『\"]([^》”」』\"]{2,30})[》”」』\"]")
 _ENTITY_TAGS = {"nr", "nrfg", "nrt", "ns"}
