@@ -51,7 +51,10 @@ def format_summary(summary: dict, settings: Settings) -> str:
              f"documents: {summary['added']} added, {summary['updated']} updated, "
              f"{summary['unchanged']} unchanged, {summary['deleted']} deleted, {len(summary['failed'])} failed",
              f"written: {summary['paragraphs']} paragraphs, {summary['chunks']} chunks in {summary['seconds']:.1f}s"]
-    lines += [f"  failed: {f['path']}: {f['reason']}" for f in summary["failed"]]
+    for f in summary["failed"]:
+        lines.append(f"  failed: {f['path']}: {f['reason']}")
+        if f.get("hint"):
+            lines.append(f"    what to do: {f['hint']}")
     return "\n".join(lines)
 
 

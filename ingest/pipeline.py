@@ -124,7 +124,8 @@ def discover(paths: Iterable[str | Path], settings: Settings) -> tuple[list[tupl
     for raw in paths:
         path = Path(raw).resolve()
         if not path.exists():
-            failed.append({"path": str(raw), "reason": "no such file or directory"})
+            failed.append(failure(str(raw), "no such file or directory", "check the path (relative paths start "
+                                  "from the current directory)"))
             continue
         root = root_for(path, settings)
         candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
@@ -132,7 +133,7 @@ def discover(paths: Iterable[str | Path], settings: Settings) -> tuple[list[tupl
             if _wanted(f, root):
                 found.setdefault(f, root)
             elif f == path:
-                failed.append({"path": str(raw), "reason": _unwanted_reason(f)})
+                failed.append(failure(str(raw), *_unwanted(f)))
     return list(found.items()), failed
 
 
@@ -151,10 +152,26 @@ def _wanted(f: Path, root: Path) -> bool:
             and not any(part.startswith(".") for part in rel))
 
 
-def _unwanted_reason(f: Path) -> str:
+def _unwanted(f: Path) -> tuple[str, str]:
+    """(reason, hint) for a file given by name that is not ingested."""
     if f.stem.lower() in _SKIP_STEMS:
-        return "skipped: a README/LICENSE describes a corpus, it is not a document"
-    return f"unsupported file type {f.suffix!r} (supported: {' '.join(SUPPORTED)})"
+        return ("skipped: a README/LICENSE describes a corpus, it is not a document",
+                "rename it if it really is a document")
+    return (f"unsupported file type {f.suffix!r} (supported: {' '.join(SUPPORTED)})",
+            "convert it to .txt, .docx or .pdf, or save the page as .html")
+
+
+def failure(path: str, reason: str, hint: str) -> dict:
+    """One ``IngestReport.failed`` entry: ``path`` and ``reason`` (the stable keys) plus what to do."""
+    return {"path": path, "reason": reason, "hint": hint}
+
+
+def _failure_of(path: Path, exc: Exception) -> dict:
+    """The failed entry for a file whose parsing or storing raised ``exc``."""
+    if isinstance(exc, BadDocument):
+        return failure(str(path), exc.reason, exc.hint or "check the file, fix or remove it, and ingest again")
+    return failure(str(path), str(getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"),
+                   "the file may be damaged: open it to check, or convert it to .txt and ingest again")
 
 
 def _ingest_file(index: Index, path: Path, root: Path, manifest: dict, report: IngestReport) -> None:
@@ -177,7 +194,7 @@ def _ingest_file(index: Index, path: Path, root: Path, manifest: dict, report: I
         _timed(report, "write", index.upsert_document, doc, chunks)
     # One bad file must not stop the batch: any parser error becomes a `failed` entry.
     except Exception as exc:  # noqa: BLE001
-        report.failed.append({"path": str(path), "reason": getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"})
+        report.failed.append(_failure_of(path, exc))
         return
     if existing:
         report.updated += 1
@@ -199,7 +216,9 @@ def _delete_one(index: Index, value: str, report: IngestReport) -> None:
     if doc_id is not None and _timed(report, "write", index.delete_document, doc_id):
         report.deleted += 1
     else:
-        report.failed.append({"path": value, "reason": "no such document in the index (give a doc_id or its file)"})
+        report.failed.append(failure(value, "no such document in the index",
+                                     "give a doc_id (e.g. national_gwr/cn_gwr_2025) or the ingested file's "
+                                     "path; GET /api/documents on `speechqa serve` lists them"))
 
 
 def _timed(report: IngestReport, stage: str, fn, *args):

@@ -151,8 +151,6 @@ def test_file_over_the_loader_limit_is_refused_quickly_with_its_size(tmp_path, s
     assert_batch_went_on(settings, seeded, report)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ingest/pipeline.py _ingest_file keeps only BadDocument.reason in "
-                   "report.failed; the hint (what to do) is dropped, so `speechqa ingest` prints no advice")
 def test_failure_entries_say_what_to_do(tmp_path, settings, seeded):
     report = run_batch(tmp_path, settings, "empty.txt", b"")
     [failed] = report.failed

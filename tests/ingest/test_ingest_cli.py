@@ -39,7 +39,10 @@ def test_partial_failure_exits_zero_total_failure_nonzero(tmp_path, capsys):
     code, summary, _ = run(capsys, str(root), str(tmp_path / "missing.txt"), "--index", idx,
                            "--embedder", "hash", "--json")
     assert code == 0 and summary["added"] == 2
-    assert summary["failed"] == [{"path": str(tmp_path / "missing.txt"), "reason": "no such file or directory"}]
+    [failed] = summary["failed"]
+    assert {k: failed[k] for k in ("path", "reason")} == {"path": str(tmp_path / "missing.txt"),
+                                                          "reason": "no such file or directory"}
+    assert "check the path" in failed["hint"]
     code, summary, _ = run(capsys, str(tmp_path / "missing.txt"), "--index", idx, "--embedder", "hash", "--json")
     assert code != 0 and len(summary["failed"]) == 1
 
@@ -73,3 +76,16 @@ def test_human_summary_and_mismatch_error(tmp_path, capsys, monkeypatch):
     _, err = capsys.readouterr()
     assert code == 4  # IndexMismatch
     assert f"chunk_tokens={default}" in err and str(default + 100) in err and "what to do" in err
+
+
+def test_human_summary_says_what_to_do_for_each_failure(tmp_path, capsys):
+    root = make_docs(tmp_path / "docs")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    code = main(["ingest", str(root), str(root / "notes.csv"), "--index", str(tmp_path / "idx"),
+                 "--embedder", "hash", "--no-embed"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    for name in ("empty.txt", "notes.csv"):
+        [i] = [i for i, line in enumerate(out) if line.startswith("  failed: ") and name in line]
+        assert out[i + 1].startswith("    what to do: ") and len(out[i + 1]) > len("    what to do: ") + 5

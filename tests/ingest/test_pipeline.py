@@ -85,7 +85,9 @@ def test_delete_by_doc_id_and_by_path(tmp_path, settings):
     ingest([root], settings)
     report = ingest([], settings, delete=["a/report_2023", str(root / "b/speech.md"), "nope/doc"])
     assert report.deleted == 2
-    assert report.failed == [{"path": "nope/doc", "reason": report.failed[0]["reason"]}]
+    [failed] = report.failed
+    assert (failed["path"], set(failed)) == ("nope/doc", {"path", "reason", "hint"})
+    assert "no such document" in failed["reason"] and "doc_id" in failed["hint"]
     after = state(settings)
     assert after["docs"] == ["a/report_2024"]
     assert_consistent(after)
@@ -99,7 +101,7 @@ def test_bad_file_is_reported_and_others_go_on(tmp_path, settings):
     report = ingest([root], settings)
     assert report.unchanged == 3
     assert sorted(Path(f["path"]).name for f in report.failed) == ["broken.docx", "empty.txt"]
-    assert all(f["reason"] for f in report.failed)
+    assert all(f["reason"] and f["hint"] for f in report.failed)
     after = state(settings)
     assert len(after["docs"]) == 3
     assert_consistent(after)
