@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 from typing import Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.errors import BadRequest, LLMBusy, SpeechQAError
 from rag.types import Answer
@@ -29,11 +31,36 @@ log = logging.getLogger("speechqa.api")
 
 def error_response(exc: SpeechQAError, path: str = "") -> JSONResponse:
     """The JSON error body and status for a SpeechQA error (OpenAI's error shape under /v1)."""
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LLMBusy) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LLMBusy) else getattr(exc, "headers", None)
     body = exc.to_dict()
     if path.startswith("/v1/"):  # so OpenAI clients show the message
         body = {"error": {"message": str(exc), "type": body["error"], "code": exc.http_status, "hint": exc.hint}}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)
+
+
+class HTTPError(SpeechQAError):
+    """A Starlette HTTP error (unknown route, wrong method, undecodable body) in the SpeechQA shape."""
+
+    _HINTS = {400: "send a UTF-8 JSON body matching the request schema at /docs",
+              404: "see the API routes at /docs", 405: "see /docs for the methods each route accepts"}
+
+    def __init__(self, exc: StarletteHTTPException, request: Request) -> None:
+        super().__init__(f"{request.method} {request.url.path}: {exc.detail}",
+                         self._HINTS.get(exc.status_code, "see the API documentation at /docs"))
+        self.http_status = exc.status_code
+        self.headers = exc.headers
+        self.name = _status_name(exc.status_code)
+
+    def to_dict(self) -> dict:
+        return {"error": self.name, "message": self.message, "hint": self.hint}
+
+
+def _status_name(status: int) -> str:
+    """``NotFound`` for 404: the HTTP reason phrase as one word."""
+    try:
+        return "".join(ch for ch in HTTPStatus(status).phrase.title() if ch.isalnum())
+    except ValueError:
+        return f"HTTP{status}"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -42,6 +69,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SpeechQAError)
     async def _speechqa(request: Request, exc: SpeechQAError) -> JSONResponse:
         return error_response(exc, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(HTTPError(exc, request), request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -112,7 +143,8 @@ def answer_router() -> APIRouter:
         """Stream an answer: tokens as they are generated, then the verified Answer."""
         runtime: Runtime = request.app.state.runtime
         question = runtime.check_question(body.question)
-        # Admission (and so a 503 when the LLM queue is full) happens before any byte is sent.
+        # Retrieval and, when the LLM will generate, queue admission run before any byte is sent:
+        # a full queue is a plain 503, not an SSE error event.
         stream = await run_in_threadpool(lambda: runtime.stream(question, **body.call_kwargs()))
         return EventSourceResponse(sse_events(stream), ping=15)
 

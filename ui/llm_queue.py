@@ -2,12 +2,19 @@
 
 Admission is decided immediately (so the HTTP edge can answer 503 before it
 starts streaming); the admitted request then waits its turn in a worker thread.
+``QueuedChatModel`` takes the place lazily, at the first model call, so
+retrieval and refusals (decided before generation) never wait behind the LLM.
 """
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
 
 from rag.errors import LLMBusy
 
@@ -46,24 +53,100 @@ class LLMQueue:
 
 
 class Ticket:
-    """A reserved place in the queue. ``turn()`` blocks until it is this request's turn to generate."""
+    """A reserved place in the queue. ``wait_turn()`` blocks until it is this request's turn to generate."""
 
     def __init__(self, queue: LLMQueue) -> None:
         self._queue = queue
         self._done = False
+        self._has_turn = False
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        """Block until this request may generate; ``release`` gives the slot back."""
+        self._queue._turn.acquire()
+        with self._lock:
+            if not self._done:
+                self._has_turn = True
+                return
+        # Released (the client left) while waiting: pass the slot on instead of generating.
+        self._queue._turn.release()
+        raise QueueLeft("the request left the LLM queue before its turn")
 
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Hold the generation slot for the body, then give the place back."""
-        self._queue._turn.acquire()
+        self.wait_turn()
         try:
             yield
         finally:
-            self._queue._turn.release()
             self.release()
 
     def release(self) -> None:
-        """Give the place back (idempotent), e.g. when a client leaves before its turn."""
-        if not self._done:
-            self._done = True
-            self._queue._leave()
+        """Give the slot (if held) and the place back (idempotent), e.g. when a client leaves."""
+        with self._lock:
+            if self._has_turn:
+                self._has_turn = False
+                self._queue._turn.release()
+            if not self._done:
+                self._done = True
+                self._queue._leave()
+
+
+class QueueLeft(Exception):
+    """A released ticket reached its turn; the abandoned request stops instead of generating."""
+
+
+class QueueFull(Exception):
+    """``LLMBusy`` at generation time, wrapped so ``rag.answer`` does not turn it into an extractive
+    fallback: the runtime unwraps it (``busy``) and the edge answers 503 + Retry-After."""
+
+    def __init__(self, busy: LLMBusy) -> None:
+        super().__init__(str(busy))
+        self.busy = busy
+
+
+class QueuedChatModel(BaseChatModel):
+    """A chat model that takes a place in ``queue`` only when it is called, for one request.
+
+    Generation holds the slot; it is released as soon as the model's answer (or stream)
+    ends, before verification. ``release()`` frees it early (a client that left).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    inner: BaseChatModel
+    queue: LLMQueue
+    _ticket: Ticket | None = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return self.inner._llm_type
+
+    def _admit(self) -> Ticket:
+        try:
+            self._ticket = self.queue.admit()
+        except LLMBusy as exc:
+            raise QueueFull(exc) from None
+        return self._ticket
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        with self._admit().turn():
+            message = self.inner.invoke(messages, stop=stop, **kwargs)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        ticket = self._admit()
+        try:
+            # An empty first chunk right after admission: whoever primes the stream learns that the
+            # request is admitted (and can start an HTTP 200) without waiting for the turn.
+            yield ChatGenerationChunk(message=AIMessageChunk(content=""))
+            ticket.wait_turn()
+            for chunk in self.inner.stream(messages, stop=stop, **kwargs):
+                yield ChatGenerationChunk(message=chunk)
+        finally:
+            ticket.release()
+
+    def release(self) -> None:
+        """Give the queue place back now (idempotent)."""
+        if self._ticket is not None:
+            self._ticket.release()

@@ -5,6 +5,7 @@ load) default requests are answered extractively, and the status says so.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ from rag.config import Settings
 from rag.errors import BadRequest, IndexNotFound, LLMUnavailable, SpeechQAError
 from rag.types import Answer, Filters
 from ui.indexing import Indexer
-from ui.llm_queue import LLMQueue, Ticket
+from ui.llm_queue import LLMQueue, QueuedChatModel, QueueFull
 
 EXTRACTIVE = "extractive"
 # Answered once in the background at start-up so the first user does not pay for lazy loading.
@@ -150,34 +151,35 @@ class Runtime:
 
     # ---- answering -----------------------------------------------------------
 
-    def check_question(self, question: str) -> str:
-        """The stripped question, or ``BadRequest`` when empty or too long."""
-        question = question.strip()
-        limit = self.settings.max_question_chars
-        if not question:
-            raise BadRequest("question", "the question is empty / 问题为空", "type a question")
-        if len(question) > limit:
-            raise BadRequest("question", f"the question has {len(question)} characters, over the {limit} limit",
-                             "shorten the question, or raise SPEECHQA_MAX_QUESTION_CHARS")
-        return question
+    def check_question(self, question: object) -> str:
+        """The cleaned question, or ``BadRequest`` naming ``question`` when it is not text, empty
+        (control characters count as nothing) or too long: ``rag.answer``'s rule, applied before
+        any work so every route answers 422 rather than failing mid-stream."""
+        from rag.answer import clean_question
+
+        return clean_question(question, self.settings.max_question_chars)
 
     def answer(self, question: str, *, history: list[dict] | None = None, filters: Filters | None = None,
                mode: str = "answer", llm: str | None = None) -> Answer:
-        """Answer one question (blocking). LLM generation waits its turn in the queue."""
+        """Answer one question (blocking). Only LLM generation waits its turn in the queue."""
         from rag.answer import answer
 
         index = self.require_index()
         plan = self.plan(llm)
-        if not plan.queued:
+        model = self._model_for(plan)
+        try:
             return answer(question, plan.settings, index, history=history, filters=filters, mode=mode,
-                          llm=plan.model)
-        with self.queue.admit().turn():
-            return answer(question, plan.settings, index, history=history, filters=filters, mode=mode,
-                          llm=plan.model)
+                          llm=model)
+        except QueueFull as exc:
+            raise exc.busy from None
+        finally:
+            if isinstance(model, QueuedChatModel):
+                model.release()
 
     def stream(self, question: str, *, history: list[dict] | None = None, filters: Filters | None = None,
                mode: str = "answer", llm: str | None = None) -> "EventStream":
-        """Admit the request now (raising ``LLMBusy`` at once), then return its events.
+        """Run the answer up to its first event (retrieval, and queue admission if the LLM generates,
+        raising ``LLMBusy`` at once), then return its events.
 
         Events are ``("token", str)`` then one ``("answer", Answer)``. Callers must ``close()``
         the stream when done, so an abandoned request gives its queue place back.
@@ -186,10 +188,14 @@ class Runtime:
 
         index = self.require_index()
         plan = self.plan(llm)
-        ticket = self.queue.admit() if plan.queued else None
+        model = self._model_for(plan)
         events = answer_stream(question, plan.settings, index, history=history, filters=filters, mode=mode,
-                               llm=plan.model)
-        return EventStream(events, ticket)
+                               llm=model)
+        return EventStream.start(events, model if isinstance(model, QueuedChatModel) else None)
+
+    def _model_for(self, plan: Plan) -> Any:
+        """The plan's chat model; a queued one takes its queue place only when it is called."""
+        return QueuedChatModel(inner=plan.model, queue=self.queue) if plan.queued else plan.model
 
     # ---- status ----------------------------------------------------------------
 
@@ -211,42 +217,65 @@ class Runtime:
 
 
 class EventStream:
-    """Answer events; generation waits for the queue turn when a ticket is held.
+    """Answer events, started by ``start`` up to the first one.
 
     Iterate it from one thread at a time; ``close()`` once iteration has stopped.
     """
 
-    def __init__(self, events, ticket: Ticket | None) -> None:
+    def __init__(self, events, first: tuple | None, model: QueuedChatModel | None) -> None:
         self._events = events
-        self._ticket = ticket
+        self._first = first
+        self._model = model
         self._gen = self._run()
+
+    @classmethod
+    def start(cls, events, model: QueuedChatModel | None = None) -> "EventStream":
+        """Pull the first event now, so errors (a bad request, ``LLMBusy`` from a full queue)
+        are raised before any response starts; ``model`` is released when the stream closes."""
+        try:
+            first = next(events, None)
+        except QueueFull as exc:
+            _close_all(events, model)
+            raise exc.busy from None
+        except BaseException:
+            _close_all(events, model)
+            raise
+        return cls(events, first, model)
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         return self._gen
 
     def _run(self) -> Iterator[tuple[str, Any]]:
-        if self._ticket is None:
-            yield from _normalized(self._events)
+        if self._first is None:
             return
-        with self._ticket.turn():
-            yield from _normalized(self._events)
+        try:
+            yield from _normalized(itertools.chain([self._first], self._events))
+        except QueueFull as exc:
+            raise exc.busy from None
 
     def close(self) -> None:
         """Stop generation and give the queue place back (idempotent)."""
         self._gen.close()
-        close = getattr(self._events, "close", None)
-        if close:
-            close()
-        if self._ticket is not None:
-            self._ticket.release()
+        _close_all(self._events, self._model)
+
+
+def _close_all(events, model: QueuedChatModel | None) -> None:
+    close = getattr(events, "close", None)
+    if close:
+        close()
+    if model is not None:  # also when closing the events did not reach the model's own cleanup
+        model.release()
 
 
 def _normalized(events) -> Iterator[tuple[str, Any]]:
-    """Accept ``("token", s)`` / ``("answer", a)`` pairs, or bare strings and ``Answer`` objects."""
+    """Accept ``("token", s)`` / ``("answer", a)`` pairs, or bare strings and ``Answer`` objects.
+
+    Empty tokens carry nothing (the queued model sends one when it is admitted) and are dropped."""
     for event in events:
         if isinstance(event, tuple):
-            yield event
+            if event != ("token", ""):
+                yield event
         elif isinstance(event, Answer):
             yield ("answer", event)
-        else:
+        elif event:
             yield ("token", str(event))

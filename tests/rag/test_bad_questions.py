@@ -124,16 +124,10 @@ def test_cli_odd_but_valid_questions_are_answered(question, capsys, monkeypatch,
 
 # ---- HTTP API ----------------------------------------------------------------------
 
-STREAM_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG: ui/runtime.py Runtime.check_question (line ~153) only .strip()s, unlike rag.answer.clean_question: "
-    "a question of control/format characters passes admission, so /api/answer/stream answers 200 and sends "
-    "the BadRequest as an SSE error event instead of a 422"))
-
-
 @pytest.mark.parametrize("route,question", [
     ("/api/answer", ""), ("/api/answer", ONLY_CONTROL), ("/api/answer", LONG),
     ("/api/answer/stream", ""), ("/api/answer/stream", LONG),
-    pytest.param("/api/answer/stream", ONLY_CONTROL, marks=STREAM_BUG)])
+    ("/api/answer/stream", ONLY_CONTROL)])
 def test_api_bad_question_is_422_naming_the_field(route, question, client):
     resp = client.post(route, json={"question": question})
     assert resp.status_code == 422, resp.text
@@ -179,9 +173,6 @@ def test_undecodable_body_is_a_4xx(client):
     assert resp.status_code == 400
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: ui/api.py install_error_handlers has no handler for starlette's HTTPException, so an undecodable "
-    "body (400) or an unknown route (404) answers FastAPI's {'detail': ...} instead of {error, message, hint}"))
 @pytest.mark.parametrize("method,path,content", [("post", "/api/answer", b"\xff\xfe not json"),
                                                  ("get", "/api/no-such-route", None)])
 def test_every_4xx_has_the_error_message_hint_shape(method, path, content, client):

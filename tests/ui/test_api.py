@@ -61,17 +61,27 @@ def test_stream_sends_tokens_then_one_verified_answer(client):
 
 
 def test_stream_reports_errors_as_error_events(client, runtime, monkeypatch):
+    """Mid-stream the response has started: the error becomes an ``error`` event. Before the first
+    event (the stream is started before responding) it is a plain HTTP error with its status."""
     from rag.errors import IndexMismatch
 
     def broken(*args, **kwargs):
+        yield "token", "草稿"
         raise IndexMismatch("index was built with another embedder", "re-ingest")
-        yield  # pragma: no cover - makes this a generator like answer_stream
 
     monkeypatch.setattr("rag.answer.answer_stream", broken)
     events = parse_sse(client.post("/api/answer/stream", json={"question": Q_HENAN}).text)
-    assert [n for n, _ in events] == ["error"]
-    body = json.loads(events[0][1])
-    assert body["error"] == "IndexMismatch" and body["hint"] == "re-ingest" and "Traceback" not in events[0][1]
+    assert [n for n, _ in events] == ["token", "error"]
+    body = json.loads(events[1][1])
+    assert body["error"] == "IndexMismatch" and body["hint"] == "re-ingest" and "Traceback" not in events[1][1]
+
+    def broken_at_once(*args, **kwargs):
+        raise IndexMismatch("index was built with another embedder", "re-ingest")
+        yield  # pragma: no cover - makes this a generator like answer_stream
+
+    monkeypatch.setattr("rag.answer.answer_stream", broken_at_once)
+    resp = client.post("/api/answer/stream", json={"question": Q_HENAN})
+    assert resp.status_code == 409 and resp.json()["error"] == "IndexMismatch"
 
 
 @pytest.mark.parametrize("body,field", [
@@ -153,3 +163,44 @@ def test_openapi_lists_the_routes(client):
     for path in ("/api/answer", "/api/answer/stream", "/v1/chat/completions", "/v1/models", "/api/documents",
                  "/api/documents/{doc_id}/paragraphs/{n}", "/healthz"):
         assert path in paths, path
+
+
+CONTROL_ONLY = "\x00\x01\x02\u200b\u2028\t\n"
+
+
+@pytest.mark.parametrize("route", ["/api/answer", "/api/answer/stream"])
+def test_control_character_question_is_422_on_every_route_before_any_stream(client, route):
+    resp = client.post(route, json={"question": CONTROL_ONLY})
+    assert resp.status_code == 422 and "text/event-stream" not in resp.headers["content-type"]
+    err = resp.json()
+    assert err["error"] == "BadRequest" and err["message"] == "question: is empty" and err["hint"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_control_character_question_is_an_openai_error_on_v1(client, stream):
+    resp = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": CONTROL_ONLY}],
+                                                     "stream": stream})
+    assert resp.status_code == 422
+    err = resp.json()["error"]
+    assert err["type"] == "BadRequest" and err["message"].startswith("question: is empty") and err["hint"]
+
+
+@pytest.mark.parametrize("method,path,content,status,name", [
+    ("post", "/api/answer", b"\xff\xfe not json", 400, "BadRequest"),
+    ("get", "/api/no-such-route", None, 404, "NotFound"),
+    ("get", "/api/answer", None, 405, "MethodNotAllowed")])
+def test_http_errors_have_the_error_message_hint_shape(client, method, path, content, status, name):
+    resp = client.request(method, path, content=content, headers={"content-type": "application/json"})
+    assert resp.status_code == status
+    err = resp.json()
+    assert set(err) == {"error", "message", "hint"} and err["error"] == name
+    assert err["message"].startswith(f"{method.upper()} {path}: ") and "/docs" in err["hint"]
+    if status == 405:
+        assert "POST" in resp.headers["allow"]
+
+
+def test_http_errors_under_v1_have_the_openai_shape(client):
+    resp = client.get("/v1/no-such-route")
+    assert resp.status_code == 404
+    err = resp.json()["error"]
+    assert err["type"] == "NotFound" and err["code"] == 404 and "/v1/no-such-route" in err["message"] and err["hint"]

@@ -42,3 +42,48 @@ def test_generation_runs_one_at_a_time():
     for t in threads:
         t.join(5)
     assert peak[0] == 1 and queue.admitted == 0
+
+
+def test_queued_model_takes_its_place_only_while_generating():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from ui.llm_queue import QueuedChatModel, QueueFull
+
+    queue = LLMQueue(waiting=0)
+    model = QueuedChatModel(inner=FakeListChatModel(responses=["甲", "乙"]), queue=queue)
+    assert queue.admitted == 0
+    assert model.invoke("q").content == "甲" and queue.admitted == 0
+    chunks = model.stream("q")
+    assert next(chunks).content == "" and queue.admitted == 1  # admitted, before its turn
+    assert "".join(c.content for c in chunks) == "乙" and queue.admitted == 0
+    held = queue.admit()
+    with pytest.raises(QueueFull) as err:  # not LLMBusy: rag.answer would fall back to extractive
+        model.invoke("q")
+    assert isinstance(err.value.busy, LLMBusy) and not isinstance(err.value, LLMBusy)
+    held.release()
+
+
+def test_a_ticket_released_while_waiting_does_not_generate():
+    from ui.llm_queue import QueueLeft
+
+    queue = LLMQueue(waiting=1)
+    running, waiting = queue.admit(), queue.admit()
+    running.wait_turn()
+    outcome: list = []
+
+    def wait():
+        try:
+            waiting.wait_turn()
+            outcome.append("generated")
+        except QueueLeft:
+            outcome.append("left")
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    time.sleep(0.1)
+    waiting.release()  # the client left while waiting
+    running.release()
+    thread.join(5)
+    assert outcome == ["left"] and queue.admitted == 0
+    with queue.admit().turn():  # the slot was passed on, not leaked
+        assert queue.admitted == 1

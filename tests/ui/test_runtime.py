@@ -1,6 +1,7 @@
 """Backend choice, background LLM loading, and the bounded LLM queue seen through the API."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -118,3 +119,46 @@ def test_client_disconnect_mid_stream_frees_the_queue(shared_index, index_dir, c
             time.sleep(0.1)
         again = httpx.post(f"{base}/api/answer", json={"question": Q, "llm": "local"}, timeout=60)
         assert again.status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/api/answer", "/api/answer/stream"])
+@pytest.mark.parametrize("refused", ["西藏自治区2025年的经济增长目标是多少？", "火星移民计划的预算是多少？"])
+def test_refusals_do_not_wait_behind_a_slow_generation(route, refused, shared_index, index_dir, corpus_dir):
+    """A full queue (one slow generation, no waiting places) neither delays nor 503s a refusal:
+    retrieval and the refusal decision run outside the queue, only generation takes a place."""
+    model = SlowChat(responses=[ANSWER] * 2, delay=4.0)
+    rt = local_runtime(shared_index, index_dir, corpus_dir, model, queue=0)
+    with TestClient(create_app(rt, with_ui=False)) as c:
+        first: dict = {}
+        worker = threading.Thread(target=lambda: first.update(r=c.post("/api/answer", json={"question": Q})))
+        worker.start()
+        deadline = time.monotonic() + 10
+        while rt.queue.admitted == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        started = time.monotonic()
+        resp = c.post(route, json={"question": refused})
+        elapsed = time.monotonic() - started
+        generating = rt.queue.admitted
+        worker.join(30)
+    assert resp.status_code == 200, resp.text
+    assert generating == 1 and elapsed < 3.0, f"the refusal took {elapsed:.1f} s behind the generation"
+    body = resp.json() if route == "/api/answer" else json.loads(resp.text.split("event: answer")[1]
+                                                                   .split("data: ", 1)[1].splitlines()[0])
+    assert body["refused"] and "没有找到" in body["answer"]
+    assert model.i == 1 and first["r"].status_code == 200 and rt.queue.admitted == 0
+
+
+def test_a_request_takes_no_queue_place_before_it_generates(shared_index, index_dir, corpus_dir):
+    """Streaming: the place is taken when generation is reached and given back when it ends."""
+    rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER], delay=0), queue=0)
+    refused = rt.stream("火星移民计划的预算是多少？")
+    assert rt.queue.admitted == 0
+    events = list(refused)
+    refused.close()
+    assert events[-1][1].refused and rt.queue.admitted == 0
+    stream = rt.stream(Q)
+    assert rt.queue.admitted == 1  # admitted while starting, so a full queue is a 503 before any byte
+    kinds = [kind for kind, _ in stream]
+    stream.close()
+    assert kinds[0] == "token" and kinds[-1] == "answer" and rt.queue.admitted == 0
