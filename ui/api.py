@@ -126,6 +126,15 @@ async def sse_events(stream: EventStream) -> AsyncIterator[dict]:
         stream.close()
 
 
+def on_disconnect(stream: EventStream):
+    """SSE disconnect callback: runs even while a worker thread is blocked in the stream, so a
+    request waiting for its LLM turn gives its queue place back at once."""
+    async def abandon(_message: dict) -> None:
+        stream.abandon()
+
+    return abandon
+
+
 def answer_router() -> APIRouter:
     """/api/answer (JSON) and /api/answer/stream (SSE)."""
     router = APIRouter(prefix="/api", tags=["answer"], dependencies=[Depends(require_token)])
@@ -146,7 +155,7 @@ def answer_router() -> APIRouter:
         # Retrieval and, when the LLM will generate, queue admission run before any byte is sent:
         # a full queue is a plain 503, not an SSE error event.
         stream = await run_in_threadpool(lambda: runtime.stream(question, **body.call_kwargs()))
-        return EventSourceResponse(sse_events(stream), ping=15)
+        return EventSourceResponse(sse_events(stream), ping=15, client_close_handler_callable=on_disconnect(stream))
 
     return router
 

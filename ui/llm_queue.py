@@ -81,6 +81,14 @@ class Ticket:
         finally:
             self.release()
 
+    def abandon(self) -> None:
+        """Leave the queue now if still waiting for the turn (safe from any thread, e.g. on a client
+        disconnect); the waiting request then stops with ``QueueLeft``. A generating ticket is kept."""
+        with self._lock:
+            if not self._has_turn and not self._done:
+                self._done = True
+                self._queue._leave()
+
     def release(self) -> None:
         """Give the slot (if held) and the place back (idempotent), e.g. when a client leaves."""
         with self._lock:
@@ -150,3 +158,8 @@ class QueuedChatModel(BaseChatModel):
         """Give the queue place back now (idempotent)."""
         if self._ticket is not None:
             self._ticket.release()
+
+    def abandon(self) -> None:
+        """The client left: give the place back unless generation has started (see ``Ticket.abandon``)."""
+        if self._ticket is not None:
+            self._ticket.abandon()

@@ -19,6 +19,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from rag.errors import BadRequest, SpeechQAError
 from rag.types import Answer, Citation
+from ui.api import on_disconnect
 from ui.runtime import EventStream, Runtime
 from ui.schemas import ChatCompletionRequest
 
@@ -122,6 +123,7 @@ def openai_router(require_token: Callable) -> APIRouter:
             answer = await run_in_threadpool(lambda: runtime.answer(question, history=history or None))
             return completion(answer, completion_id, body.model)
         stream = await run_in_threadpool(lambda: runtime.stream(question, history=history or None))
-        return EventSourceResponse(completion_chunks(stream, completion_id, body.model), ping=15)
+        return EventSourceResponse(completion_chunks(stream, completion_id, body.model), ping=15,
+                                   client_close_handler_callable=on_disconnect(stream))
 
     return router

@@ -16,7 +16,7 @@ from rag.config import Settings
 from rag.errors import BadRequest, IndexNotFound, LLMUnavailable, SpeechQAError
 from rag.types import Answer, Filters
 from ui.indexing import Indexer
-from ui.llm_queue import LLMQueue, QueuedChatModel, QueueFull
+from ui.llm_queue import LLMQueue, QueuedChatModel, QueueFull, QueueLeft
 
 EXTRACTIVE = "extractive"
 # Answered once in the background at start-up so the first user does not pay for lazy loading.
@@ -252,6 +252,14 @@ class EventStream:
             yield from _normalized(itertools.chain([self._first], self._events))
         except QueueFull as exc:
             raise exc.busy from None
+        except QueueLeft:  # abandoned while waiting: nobody is listening any more
+            return
+
+    def abandon(self) -> None:
+        """The client has gone (callable from any thread while another iterates): a request still
+        waiting for its LLM turn leaves the queue at once instead of generating for nobody."""
+        if self._model is not None:
+            self._model.abandon()
 
     def close(self) -> None:
         """Stop generation and give the queue place back (idempotent)."""

@@ -162,3 +162,37 @@ def test_a_request_takes_no_queue_place_before_it_generates(shared_index, index_
     kinds = [kind for kind, _ in stream]
     stream.close()
     assert kinds[0] == "token" and kinds[-1] == "answer" and rt.queue.admitted == 0
+
+
+@pytest.mark.parametrize("path,body", [("/api/answer/stream", {"question": Q}),
+                                       ("/v1/chat/completions", {"messages": [{"role": "user", "content": Q}],
+                                                                 "stream": True})])
+def test_client_leaving_while_waiting_for_its_turn_frees_its_place_at_once(path, body, shared_index, index_dir,
+                                                                            corpus_dir):
+    """Capacity 2: one generates (slowly), one waits. The waiting client leaves: its place is back
+    long before the generation ends, a new request is admitted, and the abandoned one never generates."""
+    import httpx
+
+    from tests.ui.conftest import running_server
+
+    model = SlowChat(responses=[ANSWER] * 3, delay=5.0)
+    rt = local_runtime(shared_index, index_dir, corpus_dir, model, queue=1)
+    with running_server(create_app(rt, with_ui=False)) as base:
+        first: dict = {}
+        worker = threading.Thread(target=lambda: first.update(
+            r=httpx.post(f"{base}/api/answer", json={"question": Q}, timeout=60)))
+        worker.start()
+        deadline = time.monotonic() + 10
+        while rt.queue.admitted == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        started = time.monotonic()
+        with httpx.stream("POST", f"{base}{path}", json=body, timeout=30) as resp:
+            assert resp.status_code == 200 and rt.queue.admitted == 2  # admitted, waiting for the turn
+        while rt.queue.admitted == 2:
+            assert time.monotonic() - started < 3.0, "the client that left kept its queue place"
+            time.sleep(0.05)
+        third = httpx.post(f"{base}/api/answer", json={"question": Q}, timeout=60)  # admitted, not 503
+        worker.join(60)
+    assert third.status_code == 200 and first["r"].status_code == 200
+    assert model.i == 2 and rt.queue.admitted == 0  # the abandoned request generated nothing
