@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from rag.errors import BadRequest, LLMBusy, SpeechQAError
 from rag.types import Answer
@@ -179,4 +180,24 @@ def create_api(runtime: Runtime) -> FastAPI:
     app.include_router(answer_router())
     app.include_router(documents_router(require_token))
     app.include_router(openai_router(require_token))
+    add_unknown_route_fallbacks(app)
     return app
+
+
+_ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def add_unknown_route_fallbacks(app: FastAPI) -> None:
+    """Unknown paths (or methods) under /api and /v1 answer 404/405 in the API's error shape,
+    instead of falling through to the chat window mounted at ``/``. Register after every API route."""
+    known = list(app.router.routes)
+
+    async def unknown(request: Request) -> None:
+        allowed = [m for m in _ANY_METHOD
+                   if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in known)]
+        if allowed:
+            raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
+        raise StarletteHTTPException(404)
+
+    for prefix in ("/api", "/v1"):
+        app.add_api_route(prefix + "/{rest:path}", unknown, methods=_ANY_METHOD, include_in_schema=False)

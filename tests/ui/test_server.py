@@ -72,3 +72,15 @@ def test_chat_window_requires_the_token_as_password_when_configured(shared_index
         assert c.post("/login", data={"username": "me", "password": "wrong"}).status_code == 400
         assert c.post("/login", data={"username": "me", "password": TOKEN}).status_code == 200
         assert c.get("/config").status_code == 200
+
+
+def test_unknown_api_routes_do_not_fall_through_to_the_chat_window(runtime):
+    with TestClient(create_app(runtime)) as c:
+        missing = c.get("/api/no-such-route")
+        assert missing.status_code == 404 and set(missing.json()) == {"error", "message", "hint"}
+        wrong_method = c.get("/api/answer")
+        assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+        assert wrong_method.json()["error"] == "MethodNotAllowed"
+        v1 = c.post("/v1/no-such-route", json={})
+        assert v1.status_code == 404 and v1.json()["error"]["type"] == "NotFound"
+        assert c.get("/api/documents").status_code == 200 and c.get("/").status_code == 200
