@@ -139,8 +139,9 @@ def test_bad_file_fails_alone_and_the_batch_goes_on(case, tmp_path, settings, se
 
 
 def test_file_over_the_loader_limit_is_refused_quickly_with_its_size(tmp_path, settings, seeded):
-    """A 50 MB+ text file is refused by size before parsing (no 50 MB chunking/embedding)."""
-    big = large_text_file(tmp_path / "batch" / "huge report.txt", MAX_BYTES + 1)
+    """A 50 MB text file is refused by size before parsing (no 50 MB chunking/embedding)."""
+    assert MAX_BYTES < 50 * 1024 * 1024
+    big = large_text_file(tmp_path / "batch" / "huge report.txt", 50 * 1024 * 1024)
     write(tmp_path / "batch" / "good_b.txt", GOOD_B)
     start = time.perf_counter()
     report = ingest([big, tmp_path / "batch" / "good_b.txt"], settings)
