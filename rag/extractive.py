@@ -7,7 +7,9 @@ shares at least ``RELEVANCE_MIN`` of the question's content bigrams.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from rag.regions import cn_number
 from rag.sentences import bigrams, extract_numbers, norm, number_supported, quoted_terms
 from rag.verify import Evidence
 
@@ -35,6 +37,15 @@ RELEVANCE_MIN = 0.15
 SENTENCE_MIN = 0.25
 NUMBER_BONUS = 0.25
 MAX_SENTENCES = 3
+# Questions asking for several items ("哪些", "哪三类", "分别是什么"): sentences that
+# enumerate (一是/二是, 第一, （一）, "甲、乙、丙") get a bonus, and up to as many
+# sentences as the items asked for (at most MAX_LIST_SENTENCES) may be picked.
+_WANTS_LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十0-9]+[个项类种条句点方面大]|有哪|分别是什么|列举")
+_LIST_COUNT = re.compile(r"哪([两二三四五六七八九十0-9]+)")
+_ENUMERATES = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)、]|^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是)"
+                         r"|[^、，。；]+、[^、，。；]+、")
+LIST_BONUS = 0.15
+MAX_LIST_SENTENCES = 6
 
 
 def question_bigrams(question: str) -> set[str]:
@@ -72,15 +83,44 @@ def overlap(question: str, sentence: str) -> float:
     return len(qb & bigrams(sentence)) / len(qb) if qb else 0.0
 
 
+def answer_overlap(question: str, ev: Evidence, sentence: str) -> float:
+    """Like ``overlap``, but the sentence is read with its document's title, as verification
+    reads it: question bigrams the title holds ("在…座谈会上的讲话", "新年贺词") count for
+    every sentence of that document.
+
+    Those bigrams name the document, not the answer. Counted only where they occur in
+    the text, they made a speech's title line outrank the sentence that answers.
+    """
+    qb = question_bigrams(question)
+    return len(qb & (bigrams(sentence) | _title_bigrams(ev.title))) / len(qb) if qb else 0.0
+
+
+@lru_cache(maxsize=1024)
+def _title_bigrams(title: str) -> frozenset[str]:
+    return frozenset(bigrams(title))
+
+
+def list_size(question: str) -> int:
+    """How many items a list question asks for (哪三类 → 3, 哪些 → MAX_SENTENCES); 0 if none."""
+    if not _WANTS_LIST.search(question):
+        return 0
+    found = _LIST_COUNT.search(question)
+    word = found.group(1) if found else ""
+    value = int(word) if word.isdigit() else (2 if word == "两" else cn_number(word) or 0)
+    return min(max(value, MAX_SENTENCES), MAX_LIST_SENTENCES)
+
+
 def sentence_score(question: str, ev: Evidence, sentence: str, rank: int) -> float:
     """Question bigram overlap + number/year/name match + a small retrieval-rank prior."""
-    score = overlap(question, sentence)
+    score = answer_overlap(question, ev, sentence)
     q_numbers = {x for x in extract_numbers(question) if x[0] != "year"}
     score += 0.2 * sum(number_supported(x, extract_numbers(sentence)) for x in q_numbers)
     # Names the question quotes (《…》, “…”) must match; jieba NER is too slow to load here.
     score += 0.1 * sum(t in norm(sentence) for t in quoted_terms(question))
     if _WANTS_NUMBER.search(question) and extract_numbers(sentence):
         score += NUMBER_BONUS
+    if _WANTS_LIST.search(question) and _ENUMERATES.search(sentence.strip()):
+        score += LIST_BONUS
     return score + _year_match(question, ev, sentence) + 0.05 / (1 + rank)
 
 
@@ -119,6 +159,7 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     scored.sort(key=lambda x: -x[0])
     if not any(overlap(question, paragraphs[i].text[a:b]) >= SENTENCE_MIN for _, i, (a, b) in scored):
         return []
+    max_sentences = max(max_sentences, list_size(question))
     picks: list[Pick] = []
     for group in _groups(question, paragraphs):
         best = next(((i, span) for _, i, span in scored if i in group), None)

