@@ -25,7 +25,7 @@ from load_test import free_port  # noqa: E402
 from scale_bench import current_rss_mb, peak_rss_mb, percentiles  # noqa: E402
 
 __all__ = ["EVAL_SET", "REPO", "RESULTS", "eval_items", "free_port", "machine_info", "percentiles",
-           "since_ms", "write_json"]
+           "since_ms", "tree_rss_mb", "write_json"]
 
 
 def machine_info() -> dict:
@@ -41,6 +41,17 @@ def machine_info() -> dict:
             "mem_gib": round(psutil.virtual_memory().total / (1 << 30), 1),
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "python": platform.python_version(),
             "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` and all its children, MiB (0 once it has exited)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        return round(sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / (1 << 20), 1)
+    except psutil.NoSuchProcess:
+        return 0.0
 
 
 def eval_items(set_path: Path, *, answerable_only: bool = False, limit: int | None = None) -> list[dict]:

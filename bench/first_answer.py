@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import REPO, RESULTS, free_port, machine_info, write_json
+from _common import REPO, RESULTS, free_port, machine_info, tree_rss_mb, write_json
 
 QUESTION = "2025年政府工作报告提出的国内生产总值增长目标是多少？"
 SPEECHQA = str(Path(sys.executable).with_name("speechqa"))
@@ -96,7 +96,8 @@ def wait_for_answer(server: Server, question: str, start: float, timeout: float)
             answer = ask(server, question)
             if answer:
                 marks["first_cited_answer_s"] = round(time.perf_counter() - start, 2)
-                return {**marks, "answer": _brief(answer), "health_at_answer": server.health()}
+                return {**marks, "answer": _brief(answer), "health_at_answer": server.health(),
+                        "server_rss_mb_at_answer": tree_rss_mb(server.proc.pid)}
         time.sleep(POLL_S)
     return {**marks, "error": f"no cited answer within {timeout:.0f} s"}
 

@@ -142,6 +142,28 @@ def test_first_answer_serves_and_stops_the_server(corpus_dir, tmp_path, monkeypa
     assert record["answer"]["llm"] == "extractive"
     assert any(c.startswith("national_gwr/cn_gwr_2025#") for c in record["answer"]["citations"])
     assert record["health_at_answer"]["index"]["documents"] == 1
+    assert record["server_rss_mb_at_answer"] > 0
     assert record["server_stop"]["exit_code"] is not None and record["server_stop"]["killed"] is False
     assert any("searchable after" in line for line in record["server_log"])
     assert not psutil.pid_exists(started[0]) or psutil.Process(started[0]).status() == psutil.STATUS_ZOMBIE
+
+
+def test_answer_bench_warms_up_on_a_question_it_does_not_time():
+    timed = [r["question"] for r in _common.eval_items(_common.EVAL_SET, answerable_only=True, limit=50)]
+    assert timed and answer_bench.WARMUP_QUESTION not in timed
+
+
+def test_answer_bench_keeps_a_failed_question_out_of_the_figures(tiny, monkeypatch):
+    settings, set_path = tiny
+    real = answer_bench.time_answer
+
+    def flaky(question, *args):
+        if question == ITEMS[2]["question"]:
+            raise RuntimeError("Error finding id")
+        return real(question, *args)
+
+    monkeypatch.setattr(answer_bench, "time_answer", flaky)
+    section = answer_bench.run(settings, set_path, ["extractive"], limit=2)["backends"]["extractive"]
+    assert section["failed"] == 1 and section["warmup_error"] is None
+    assert section["total"]["n"] == 1 and section["answered_by"] == {"extractive": 1}
+    assert section["questions"][1] == {"question": ITEMS[2]["question"], "error": "RuntimeError: Error finding id"}
