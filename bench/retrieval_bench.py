@@ -42,15 +42,24 @@ def cold_start(settings: Settings, question: str) -> tuple[Index, dict]:
                    "first_hits": len(hits)}
 
 
-def time_calls(call, questions: list[str], repeat: int) -> list[float]:
-    """Milliseconds of ``call(question)`` for every question, ``repeat`` rounds."""
-    samples = []
+def time_calls(call, questions: list[str], repeat: int) -> dict:
+    """Percentiles of ``call(question)`` over every question, ``repeat`` rounds, plus the calls that raised.
+
+    A failed call (Chroma can fail to read an index another process is writing) is
+    counted and its first message kept, not timed.
+    """
+    samples, errors = [], []
     for _ in range(repeat):
         for question in questions:
             start = time.perf_counter()
-            call(question)
+            try:
+                call(question)
+            except Exception as exc:  # noqa: BLE001 - recorded in the result, see the docstring
+                errors.append(f"{type(exc).__name__}: {exc}")
+                continue
             samples.append(since_ms(start))
-    return samples
+    return {**(percentiles(samples) if samples else {"n": 0}), "failed": len(errors),
+            "first_error": errors[0] if errors else None}
 
 
 def measure(index: Index, settings: Settings, questions: list[str], repeat: int) -> dict:
@@ -65,7 +74,7 @@ def measure(index: Index, settings: Settings, questions: list[str], repeat: int)
     for question in questions[:WARMUP]:
         for call in calls.values():
             call(question)
-    return {name: percentiles(time_calls(call, questions, repeat)) for name, call in calls.items()}
+    return {name: time_calls(call, questions, repeat) for name, call in calls.items()}
 
 
 def embedding_state(stats: dict) -> dict:

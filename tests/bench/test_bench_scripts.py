@@ -64,6 +64,7 @@ def test_retrieval_bench_times_every_operation(tiny):
     assert set(record["latency"]) == {"retrieve", "lexical_search", "dense_search", "embed_query"}
     for stats in record["latency"].values():
         assert_latency(stats, 6)
+        assert stats["failed"] == 0
     cold = record["cold_start"]
     assert cold["index_open_ms"] > 0 and cold["first_retrieve_ms"] > 0 and cold["first_hits"] > 0
     # each figure is rounded to 0.1 ms on its own
@@ -71,6 +72,18 @@ def test_retrieval_bench_times_every_operation(tiny):
     assert record["index"]["fully_embedded"] is True and record["index"]["pending"] == 0
     assert record["index"]["documents"] == 2
     assert record["machine_after"]["cores"] >= 1
+
+
+def test_retrieval_bench_counts_failed_calls_apart_from_the_timings():
+    def flaky(question):
+        if question == "bad":
+            raise RuntimeError("Error finding id")
+
+    stats = retrieval_bench.time_calls(flaky, ["ok", "bad", "ok"], repeat=2)
+    assert stats["n"] == 4 and stats["failed"] == 2
+    assert stats["first_error"] == "RuntimeError: Error finding id"
+    assert retrieval_bench.time_calls(flaky, ["bad"], repeat=1) == {
+        "n": 0, "failed": 1, "first_error": "RuntimeError: Error finding id"}
 
 
 def test_retrieval_bench_warns_when_not_fully_embedded(tmp_path, corpus_dir, capsys):
