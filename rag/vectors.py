@@ -8,15 +8,20 @@ indexes apart on one server.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
 from pathlib import Path
 
 import chromadb
 import chromadb.config
+from chromadb.errors import InternalError
 
 from rag.config import Settings
 from rag.errors import IndexNotFound
 from rag.types import Chunk, Filters
+
+log = logging.getLogger(__name__)
 
 # Chroma metadata keys copied from each chunk's document metadata.
 _META_KEYS = ("doc_id", "source", "title", "year", "doc_type", "region", "speaker")
@@ -112,6 +117,16 @@ class VectorStore:
         n = min(k, self.count())
         if n <= 0:
             return []
-        res = self._col.query(query_embeddings=[vector], n_results=n, where=where_clause(filters),
-                              include=["distances"])
+        for attempt in (1, 2):
+            try:
+                res = self._col.query(query_embeddings=[vector], n_results=n, where=where_clause(filters),
+                                      include=["distances"])
+                break
+            except InternalError as exc:
+                # Chroma's segment reader can miss an id that a concurrent writer (background
+                # embedding) is adding. Retry once; then answer from BM25 alone rather than fail.
+                if attempt == 2:
+                    log.warning("dense search unavailable, using lexical results only: %s", exc)
+                    return []
+                time.sleep(0.05)
         return [(cid, distance_to_score(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]

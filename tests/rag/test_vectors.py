@@ -43,3 +43,33 @@ def test_store_roundtrip(tmp_path):
     assert [h[0] for h in store.query([1.0, 0.0], 5, Filters(year_from=2001))] == ["d2#1-1", "d1#1-1"]
     store.delete(["d0#1-1"])
     assert store.ids() == {"d1#1-1", "d2#1-1"}
+
+
+def _store_whose_query_fails(tmp_path, failures):
+    from chromadb.errors import InternalError
+
+    client = chromadb.PersistentClient(str(tmp_path), settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = VectorStore(client, "t-col", 50)
+    store.upsert([Chunk("d0#1-1", "d0", (1,), "x")], [[1.0, 0.0]])
+    real, calls = store._col.query, []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) <= failures:
+            raise InternalError("Error executing plan: Internal error: Error finding id")
+        return real(**kwargs)
+
+    store._col.query = flaky
+    return store, calls
+
+
+def test_a_concurrent_writer_glitch_is_retried_once(tmp_path):
+    store, calls = _store_whose_query_fails(tmp_path, failures=1)
+    assert [cid for cid, _ in store.query([1.0, 0.0], 5, None)] == ["d0#1-1"]
+    assert len(calls) == 2
+
+
+def test_dense_side_degrades_to_nothing_rather_than_failing_the_answer(tmp_path, caplog):
+    store, calls = _store_whose_query_fails(tmp_path, failures=2)
+    assert store.query([1.0, 0.0], 5, None) == []
+    assert len(calls) == 2 and "lexical results only" in caplog.text
