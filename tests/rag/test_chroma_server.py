@@ -1,7 +1,6 @@
 """Chroma HTTP client mode against a real `chroma run` server started by the test."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,11 @@ import pytest
 from ingest.pipeline import ingest
 from rag.index import Index
 from rag.types import Filters
+from tests.helpers import free_port
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

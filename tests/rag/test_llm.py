@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import threading
 import time
 
@@ -19,6 +18,7 @@ from rag.errors import LLMBusy, LLMUnavailable
 from rag.llm import describe, get_chat_model, local_model_path
 from rag.llm_local import LlamaCppChat, to_llama_messages
 from rag.provision import MODELS, stamp_path
+from tests.helpers import free_port as _free_port
 
 SECRET = "sk-test-5ecret-do-not-leak-123"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -203,10 +203,6 @@ def test_missing_file_raises_on_load(fake_llama):
 
 # ---- OpenAI-compatible backend against a fake server ------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _fake_openai_app(seen: list):

@@ -2,7 +2,6 @@
 runtimes and apps over it, a real uvicorn on a free port, and a slow fake chat model."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from tests.helpers import free_port
 
 # Small but real: two national reports, a district speech, a provincial report.
 DOCS = ("national_gwr/cn_gwr_2024.txt", "national_gwr/cn_gwr_2025.txt",
@@ -95,10 +95,6 @@ class SlowChat(FakeListChatModel):
         yield from super()._stream(*args, **kwargs)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
