@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--k", type=int, help="chunks given to the answer stage (default: settings.k)")
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
     p.add_argument("--compare", action="store_true", help="also run the naive, bm25 and dense baselines")
+    p.add_argument("--systems", type=_systems,
+                   help="comma-separated subset of naive,bm25,dense,full to compare (naive re-embeds the corpus)")
     p.add_argument("--retrieval-only", action="store_true", help="skip the answer stage (ranking metrics only)")
     p.add_argument("--out", type=Path, help="output directory (default var/eval/<set name>)")
     p.add_argument("--qa-dir", type=Path, help="third-party QA folder (default: <corpus_dir>/../qa)")
@@ -56,8 +58,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.set in ADAPTERS:
         set_path, settings = adapted_set(args, settings, out)
         limit = None  # the adapter already kept the first N questions and their documents
-    report = run_eval(set_path, settings, k=args.k or settings.k, limit=limit, compare=args.compare, out_dir=out,
-                      resume=not args.fresh, progress=not args.no_progress, retrieval_only=args.retrieval_only)
+    report = run_eval(set_path, settings, k=args.k or settings.k, limit=limit, compare=args.systems or args.compare,
+                      out_dir=out, resume=not args.fresh, progress=not args.no_progress, retrieval_only=args.retrieval_only)
     if args.json:
         print(json.dumps({"summary": report["summary"], "systems": report.get("systems")}, ensure_ascii=False))
     else:
@@ -66,3 +68,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(render_markdown(report).split("\n## By question type")[0])
         print(f"reports: {out / 'report.json'}, {out / 'report.md'}, {out / 'report.html'}")
     return 0
+
+
+def _systems(value: str) -> tuple[str, ...]:
+    from eval.baselines import SYSTEMS
+
+    names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in SYSTEMS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"unknown system(s) {unknown or value!r}; choose from {', '.join(SYSTEMS)}")
+    return names

@@ -105,13 +105,14 @@ def run_systems(items: Sequence[dict], systems: Sequence[System], hashes: dict[s
     return rows
 
 
-def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None, compare: bool = False,
-             out_dir: Path, resume: bool = True, progress: bool = True, retrieval_only: bool = False,
-             index: Any = None) -> dict:
+def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None,
+             compare: bool | tuple[str, ...] = False, out_dir: Path, resume: bool = True, progress: bool = True,
+             retrieval_only: bool = False, index: Any = None) -> dict:
     """Evaluate ``set_path`` against the index at ``settings.index_dir``; write the reports to ``out_dir``.
 
-    Returns the report dict (also written as report.json/md/html). With ``compare``
-    the naive, bm25, dense and full systems run on the same set and index.
+    Returns the report dict (also written as report.json/md/html). With ``compare=True``
+    the naive, bm25, dense and full systems run on the same set and index; a tuple of
+    names runs just those (the naive baseline re-embeds the corpus, which is slow).
     """
     from eval.report import build_report, write_report
     from rag.index import Index
@@ -123,7 +124,8 @@ def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | Non
     own_index = index is None
     index = Index.open(settings) if own_index else index
     try:
-        systems = build_systems(SYSTEMS if compare else ("full",), settings, index, out_dir,
+        names = SYSTEMS if compare is True else (tuple(compare) if compare else ("full",))
+        systems = build_systems(names, settings, index, out_dir,
                                 with_llm=not retrieval_only)
         stats = index.stats()
         hashes = {s.name: config_hash(set_path, s.name, settings, stats, k=k, retrieval_only=retrieval_only)

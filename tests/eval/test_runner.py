@@ -231,6 +231,30 @@ def test_compare_runs_all_systems_on_one_index(e2e_set: Path, settings, corpus_d
     assert (out / "naive_index").is_dir()
 
 
+def test_systems_picks_a_subset_without_building_the_naive_index(e2e_set: Path, settings, corpus_dir: Path,
+                                                                  tmp_path: Path):
+    from eval.cli import run
+    from ingest.pipeline import ingest
+
+    ingest([corpus_dir / GWR25, corpus_dir / DIST], settings)
+    out = tmp_path / "sub"
+    assert run(_eval_args("--set", str(e2e_set), "--systems", "bm25,full", "--out", str(out), "--no-progress"),
+               settings) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert set(report["systems"]) == {"bm25", "full"} and report["systems"]["full"] == report["summary"]
+    assert not (out / "naive_index").exists()
+
+
+def test_unknown_system_names_are_refused():
+    import argparse
+
+    from eval.cli import _systems
+
+    assert _systems("full, bm25,full") == ("full", "bm25")
+    with pytest.raises(argparse.ArgumentTypeError, match="naive"):
+        _systems("full,bogus")
+
+
 def test_adapted_set_builds_its_own_index(settings, qa_dir: Path, tmp_path: Path):
     from eval.cli import run
 
