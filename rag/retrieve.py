@@ -76,12 +76,17 @@ class Hit:
                               paragraphs=list(self.paragraphs), text=self.text, score=self.score)
 
 
-def rrf(rankings: Mapping[str, Sequence[str]], rrf_k: int) -> dict[str, float]:
-    """Reciprocal rank fusion: sum of ``1 / (rrf_k + rank)`` over the lists an id appears in."""
+def rrf(rankings: Mapping[str, Sequence[str]], rrf_k: int,
+        weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum of ``w / (rrf_k + rank)`` over the lists an id appears in.
+
+    A list's weight defaults to 1.0.
+    """
     scores: dict[str, float] = {}
-    for ids in rankings.values():
+    for name, ids in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
         for rank, cid in enumerate(ids, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
     return scores
 
 
@@ -200,7 +205,7 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
     if fallback:
         lists = _search(index, plan, settings.candidates, user)
     lists["named"] = _named_search(index, plan, settings.candidates, user if fallback else hard, docs)
-    scores = rrf(lists, settings.rrf_k)
+    scores = rrf(lists, settings.rrf_k, {"dense": settings.dense_weight})
     for cid in scores:
         scores[cid] += boost_bonus(docs.get(_doc_of(cid), {}), boost, settings.rrf_k)
     top = sorted(scores, key=lambda c: (-scores[c], c))[:k]

@@ -73,6 +73,15 @@ def test_rrf_sums_reciprocal_ranks_across_lists():
     assert max(scores, key=scores.get) == "b"
 
 
+def test_rrf_weights_scale_a_lists_contribution():
+    lists = {"lexical": ["a", "b"], "dense": ["b", "a"]}
+    scores = rrf(lists, 60, {"dense": 0.5})
+    assert scores["a"] == pytest.approx(1 / 61 + 0.5 / 62)
+    assert scores["b"] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert max(scores, key=scores.get) == "a"  # lexical's first place wins once dense counts half
+    assert rrf(lists, 60, {"dense": 1.0})["a"] == pytest.approx(rrf(lists, 60)["a"])
+
+
 def test_boost_bonus_is_half_a_first_place_per_matching_dimension():
     meta = {"year": 2019, "doc_type": NATIONAL_GWR, "region": "全国", "speaker": "李克强"}
     assert boost_bonus(meta, Boost(), 60) == 0
@@ -118,7 +127,7 @@ def test_hits_are_fused_ranked_and_carry_per_retriever_ranks(small):
     assert [h.chunk_id for h in hits] == [cid(2024, 1), cid(2025, 7), cid(2019, 3)]
     top = hits[0]
     assert top.ranks == {"lexical": 2, "dense": 1}
-    assert top.score == pytest.approx(1 / 62 + 1 / 61)
+    assert top.score == pytest.approx(1 / 62 + small.dense_weight / 61)
     assert (top.doc_id, top.paragraphs, top.source) == ("national_gwr/cn_gwr_2024", (1,), "national_gwr/cn_gwr_2024.txt")
     assert top.metadata["year"] == 2024 and not top.fallback
     assert hits[2].ranks == {"lexical": 1}
@@ -130,7 +139,7 @@ def test_boost_reorders_close_candidates_but_adds_none(small):
     plan = QueryPlan(question="q", query="q", boost=Boost(years=(2019,), doc_types=(NATIONAL_GWR,)))
     hits = retrieve(plan, index, small)
     assert [h.chunk_id for h in hits] == [cid(2019, 2), cid(2024, 1)]
-    assert hits[0].score == pytest.approx(2 / 62 + 2 * BOOST_WEIGHT / 61)
+    assert hits[0].score == pytest.approx((1 + small.dense_weight) / 62 + 2 * BOOST_WEIGHT / 61)
     assert cid(2025, 7) not in {h.chunk_id for h in hits}
 
 
@@ -188,7 +197,7 @@ def test_hybrid_retriever_returns_langchain_documents(small):
     assert [d.metadata["chunk_id"] for d in docs] == [cid(2025, 7)]
     meta = docs[0].metadata
     assert meta["doc_id"] == "national_gwr/cn_gwr_2025" and meta["paragraphs"] == [7]
-    assert meta["source"] == "national_gwr/cn_gwr_2025.txt" and meta["score"] == pytest.approx((2 + BOOST_WEIGHT) / 61)  # 增长目标 prefers national reports
+    assert meta["source"] == "national_gwr/cn_gwr_2025.txt" and meta["score"] == pytest.approx((1 + small.dense_weight + BOOST_WEIGHT) / 61)  # 增长目标 prefers national reports
     assert docs[0].page_content == f"text of {cid(2025, 7)}"
 
 
