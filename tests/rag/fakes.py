@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.outputs import ChatResult
 
 from rag.errors import LLMBusy, LLMUnavailable
+from rag.retrieve import Hit
 from rag.sentences import bigrams
 from rag.types import Document, Filters, Paragraph, chunk_id
 
@@ -31,19 +31,6 @@ def corpus_doc(corpus_dir: Path, rel_path: str) -> Document:
     lines = [ln.strip() for ln in (corpus_dir / rel_path).read_text("utf-8").splitlines() if ln.strip()]
     return make_doc(rel_path.rsplit(".", 1)[0], lines, title=row["title"], year=row["year"],
                     region=row["region"], doc_type=row["doc_type"])
-
-
-@dataclass
-class FakeHit:
-    """Shaped like rag.retrieve.Hit."""
-
-    chunk_id: str
-    doc_id: str
-    paragraphs: tuple[int, ...]
-    text: str
-    score: float
-    source: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 class FakeIndex:
@@ -86,7 +73,7 @@ def fake_condense(question: str, history: list) -> str:
     return f"{last.get('content', '') if isinstance(last, dict) else last} {question}".strip()
 
 
-def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = None) -> list[FakeHit]:
+def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = None) -> list[Hit]:
     """One hit per paragraph sharing a bigram with the question, best overlap first (top settings.k)."""
     question = plan.question if hasattr(plan, "question") else plan
     qb = bigrams(question)
@@ -97,8 +84,8 @@ def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = No
         for p in doc.paragraphs:
             score = len(qb & bigrams(p.text)) / max(len(qb), 1)
             if score > 0:
-                hits.append(FakeHit(chunk_id(doc.doc_id, p.n, p.n), doc.doc_id, (p.n,), p.text, score,
-                                    doc.source, doc.metadata()))
+                hits.append(Hit(chunk_id(doc.doc_id, p.n, p.n), doc.doc_id, (p.n,), p.text, score,
+                                source=doc.source, metadata=doc.metadata()))
     hits.sort(key=lambda h: -h.score)
     return hits[: settings.k]
 
