@@ -22,6 +22,18 @@ def local_runtime(shared_index, index_dir, corpus_dir, model=None, queue=0) -> R
     return Runtime(settings, shared_index, chat_model=model)
 
 
+def occupy_llm_queue(rt: Runtime, post) -> tuple[threading.Thread, dict]:
+    """Start ``post()`` (a slow generation) in a thread; return once it holds an LLM queue place."""
+    first: dict = {}
+    worker = threading.Thread(target=lambda: first.update(r=post()))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while rt.queue.admitted == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return worker, first
+
+
 def test_plan_falls_back_to_extractive_while_the_llm_loads(shared_index, index_dir, corpus_dir):
     rt = local_runtime(shared_index, index_dir, corpus_dir)
     assert rt.plan(None).label == "extractive" and rt.plan(None).settings.llm == "extractive"
@@ -71,13 +83,7 @@ def test_answers_use_the_injected_model(shared_index, index_dir, corpus_dir):
 def test_full_llm_queue_gives_503_with_retry_after(shared_index, index_dir, corpus_dir):
     rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER] * 3, delay=2.0), queue=0)
     with TestClient(create_app(rt, with_ui=False)) as c:
-        first: dict = {}
-        worker = threading.Thread(target=lambda: first.update(r=c.post("/api/answer", json={"question": Q})))
-        worker.start()
-        deadline = time.monotonic() + 10
-        while rt.queue.admitted == 0:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        worker, first = occupy_llm_queue(rt, lambda: c.post("/api/answer", json={"question": Q}))
         busy = c.post("/api/answer", json={"question": Q})
         busy_stream = c.post("/api/answer/stream", json={"question": Q})
         extractive = c.post("/api/answer", json={"question": Q, "llm": "extractive"})
@@ -129,13 +135,7 @@ def test_refusals_do_not_wait_behind_a_slow_generation(route, refused, shared_in
     model = SlowChat(responses=[ANSWER] * 2, delay=4.0)
     rt = local_runtime(shared_index, index_dir, corpus_dir, model, queue=0)
     with TestClient(create_app(rt, with_ui=False)) as c:
-        first: dict = {}
-        worker = threading.Thread(target=lambda: first.update(r=c.post("/api/answer", json={"question": Q})))
-        worker.start()
-        deadline = time.monotonic() + 10
-        while rt.queue.admitted == 0:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        worker, first = occupy_llm_queue(rt, lambda: c.post("/api/answer", json={"question": Q}))
         started = time.monotonic()
         resp = c.post(route, json={"question": refused})
         elapsed = time.monotonic() - started
@@ -178,14 +178,8 @@ def test_client_leaving_while_waiting_for_its_turn_frees_its_place_at_once(path,
     model = SlowChat(responses=[ANSWER] * 3, delay=5.0)
     rt = local_runtime(shared_index, index_dir, corpus_dir, model, queue=1)
     with running_server(create_app(rt, with_ui=False)) as base:
-        first: dict = {}
-        worker = threading.Thread(target=lambda: first.update(
-            r=httpx.post(f"{base}/api/answer", json={"question": Q}, timeout=60)))
-        worker.start()
-        deadline = time.monotonic() + 10
-        while rt.queue.admitted == 0:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        worker, first = occupy_llm_queue(
+            rt, lambda: httpx.post(f"{base}/api/answer", json={"question": Q}, timeout=60))
         started = time.monotonic()
         with httpx.stream("POST", f"{base}{path}", json=body, timeout=30) as resp:
             assert resp.status_code == 200 and rt.queue.admitted == 2  # admitted, waiting for the turn
