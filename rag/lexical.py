@@ -11,12 +11,14 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from ingest.normalize import normalize_for_search
+from rag.bm25 import bm25_scores, build_bm25, top_k
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -53,13 +55,17 @@ class LexicalIndex:
         self._row = {cid: i for i, cid in enumerate(ids)}
 
     @classmethod
-    def build(cls, items: list[tuple[str, str]], tokenizer: str, generation: int) -> "LexicalIndex":
-        """Index ``(chunk_id, normalised text)`` pairs in order."""
-        if not items:
-            return cls([], None, tokenizer, generation)
-        model = bm25s.BM25()
-        model.index([tokenize_normalized(text, tokenizer) for _, text in items], show_progress=False)
-        return cls([cid for cid, _ in items], model, tokenizer, generation)
+    def build(cls, items: Iterable[tuple[str, str]], tokenizer: str, generation: int) -> "LexicalIndex":
+        """Index ``(chunk_id, normalised text)`` pairs in order (consumed once, streamed)."""
+        ids: list[str] = []
+
+        def token_lists() -> Iterator[list[str]]:
+            for cid, text in items:
+                ids.append(cid)
+                yield tokenize_normalized(text, tokenizer)
+
+        model = build_bm25(token_lists())
+        return cls(ids, model if ids else None, tokenizer, generation)
 
     def save(self, directory: Path) -> None:
         """Write atomically: a temp dir swapped in, so a crash leaves the old or the new index."""
@@ -98,10 +104,9 @@ class LexicalIndex:
         token_ids = self.model.get_tokens_ids(tokenize(query, self.tokenizer))
         if not token_ids:
             return []
-        scores = np.asarray(self.model.get_scores(token_ids), dtype=np.float32)
+        scores = bm25_scores(self.model, token_ids)
         if allowed is not None:
             mask = np.zeros(len(self.ids), dtype=bool)
             mask[[self._row[c] for c in allowed if c in self._row]] = True
             scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(self.ids[i], float(scores[i])) for i in top_k(scores, k)]
