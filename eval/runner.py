@@ -27,15 +27,35 @@ from rag.errors import BadRequest
 QUESTIONS_FILE = "questions.jsonl"
 
 
-def load_items(set_path: Path, limit: int | None = None) -> list[dict]:
-    """The set's items (first ``limit``); a malformed set raises ``BadRequest`` naming the file."""
+def load_items(set_path: Path, limit: int | None = None, sample: int | None = None) -> list[dict]:
+    """The set's items (first ``limit``, or a stratified ``sample``); a malformed set raises
+    ``BadRequest`` naming the file."""
     path = Path(set_path)
     if not path.is_file():
         raise BadRequest("set", f"{path} does not exist", "pass --set FILE.jsonl or one of ncp, cmrc, rgb, rgb_neg")
     items, problems = load_set(path)
     if problems:
         raise BadRequest("set", f"{path}: {problems[0]}", "fix the line (python -m eval.validate checks a set)")
-    return items if limit is None else items[:limit]
+    items = items if limit is None else items[:limit]
+    return items if sample is None else sample_items(items, sample)
+
+
+def sample_items(items: Sequence[dict], n: int) -> list[dict]:
+    """About ``n`` items with every question type in proportion (at least one each),
+    evenly spaced through the set so every folder is reached; set order is kept.
+
+    For long runs (the local LLM at ~15-30 s a question) where the first N
+    questions would all be from the first folders and types.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(item["type"], []).append(i)
+    picked: set[int] = set()
+    for rows in groups.values():
+        m = min(len(rows), max(1, round(n * len(rows) / max(len(items), 1))))
+        step = len(rows) / m
+        picked.update(rows[int(j * step + step / 2)] for j in range(m))
+    return [items[i] for i in sorted(picked)]
 
 
 def config_hash(set_path: Path, system: str, settings: Settings, index_stats: dict, *,
@@ -106,6 +126,7 @@ def run_systems(items: Sequence[dict], systems: Sequence[System], hashes: dict[s
 
 
 def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None,
+             sample: int | None = None,
              compare: bool | tuple[str, ...] = False, out_dir: Path, resume: bool = True, progress: bool = True,
              retrieval_only: bool = False, index: Any = None) -> dict:
     """Evaluate ``set_path`` against the index at ``settings.index_dir``; write the reports to ``out_dir``.
@@ -120,7 +141,7 @@ def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | Non
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"k": k})
-    items = load_items(set_path, limit)
+    items = load_items(set_path, limit, sample)
     own_index = index is None
     index = Index.open(settings) if own_index else index
     try:

@@ -117,6 +117,19 @@ def test_load_items_errors_name_the_set(tmp_path: Path):
         runner.load_items(bad)
 
 
+
+def test_sample_items_keeps_every_type_in_proportion_and_set_order():
+    types = ["number"] * 60 + ["list"] * 30 + ["unanswerable"] * 9 + ["summary"]
+    items = [{"id": f"q{i}", "type": t} for i, t in enumerate(types)]
+    picked = runner.sample_items(items, 20)
+    counts = {t: sum(1 for p in picked if p["type"] == t) for t in set(types)}
+    assert counts == {"number": 12, "list": 6, "unanswerable": 2, "summary": 1}
+    order = [int(p["id"][1:]) for p in picked]
+    assert order == sorted(order)
+    numbers = [i for i in order if i < 60]
+    assert numbers[0] < 10 and numbers[-1] > 50  # spread through the set, not its head
+    assert runner.sample_items(items, 1000) == items
+
 # ---- end to end: real corpus documents, real index, extractive answers, hash embedder ----
 
 GWR25, GWR24 = "national_gwr/cn_gwr_2025.txt", "national_gwr/cn_gwr_2024.txt"
