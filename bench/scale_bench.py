@@ -176,7 +176,7 @@ def run_child(side: str, n: int, args: argparse.Namespace) -> dict:
         return {"side": side, "chunks": n, "error": str(exc)}
 
 
-def too_big(side: str, n: int, done: list[dict]) -> str:
+def too_big(side: str, n: int, done: list[dict], share: float = 0.6) -> str:
     """Why a lexical run would risk the shared machine's memory (scaled from a smaller run), or ''."""
     import psutil
 
@@ -186,8 +186,8 @@ def too_big(side: str, n: int, done: list[dict]) -> str:
     last = max(prior, key=lambda r: r["chunks"])
     predicted = last["peak_growth_mb"] * n / last["chunks"]
     available = psutil.virtual_memory().available / (1 << 20)
-    if predicted > 0.6 * available:
-        return f"skipped: predicted build peak {predicted:.0f} MiB > 60% of {available:.0f} MiB available"
+    if predicted > share * available:
+        return f"skipped: predicted build peak {predicted:.0f} MiB > {share:.0%} of {available:.0f} MiB available"
     return ""
 
 
@@ -260,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, default=50, help="top-k per query (the retriever's candidates)")
     p.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per (side, size) child")
+    p.add_argument("--mem-share", type=float, default=0.6,
+                   help="skip a lexical size whose predicted build peak exceeds this share of available memory")
     p.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     p.add_argument("--replot", action="store_true", help="redraw the PNG from --out without measuring")
     p.add_argument("--one", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
@@ -276,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                {(s, n) for s in args.sides for n in args.sizes}]
     for n in args.sizes:
         for side in args.sides:
-            reason = too_big(side, n, results)
+            reason = too_big(side, n, results, args.mem_share)
             row = {"side": side, "chunks": n, "error": reason} if reason else run_child(side, n, args)
             print(json.dumps(row), flush=True)
             results.append(row)

@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 
 from rag.config import Settings
 from rag.errors import LLMBusy, LLMUnavailable
-from rag.extractive import RELEVANCE_MIN, extractive_picks, relevance
+from rag.extractive import RELEVANCE_MIN, extractive_picks, missing_names, relevance
 from rag.prompts import PROMPT, build_context
 from rag.types import Answer, RetrievedChunk
 from rag.verify import Evidence, Verified, verify
@@ -90,8 +90,9 @@ class Stages:
         hits = self.deps.retrieve(plan, self.index, self.settings, state.get("filters"))
         evidence = evidence_from_hits(hits, self.index)
         relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
-        return {"standalone": question, "plan": plan, "hits": hits, "evidence": evidence,
-                "answerable": relevant and not getattr(plan, "unanswerable_scope", False)}
+        missing = missing_names(question, evidence) if relevant else []
+        return {"standalone": question, "plan": plan, "hits": hits, "evidence": evidence, "missing": missing,
+                "answerable": relevant and not missing and not getattr(plan, "unanswerable_scope", False)}
 
     def prompt_vars(self, state: dict) -> dict:
         return {"question": state["standalone"], "context": build_context(state["standalone"], state["evidence"])}
@@ -124,7 +125,8 @@ class Stages:
                 "retrieval": retrieved_chunks(state["hits"]), "llm": state.get("llm", self.label),
                 "searched": list(getattr(state["plan"], "searched", ()))}
         if not state["answerable"] or checked.refused:
-            return {"result": base | {"answer": refusal_text(state["plan"], evidence, state["standalone"]), "refused": True}}
+            text = refusal_text(state["plan"], evidence, state["standalone"], state.get("missing", []))
+            return {"result": base | {"answer": text, "refused": True}}
         text, citations = render(checked, evidence, quote_mode=state.get("mode") == "quote")
         if checked.refusals and state.get("mode") != "quote":
             text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
@@ -185,11 +187,14 @@ def retrieved_chunks(hits: list) -> list[RetrievedChunk]:
                            paragraphs=list(h.paragraphs), text=h.text, score=float(h.score)) for h in hits]
 
 
-def refusal_text(plan, evidence: list[Evidence], plan_question: str) -> str:
-    """The refusal, the plan's reason if any, and the closest paragraphs (no [n] markers)."""
+def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: list[str] = ()) -> str:
+    """The refusal, the plan's reason if any, names the sources never mention, and the
+    closest paragraphs (no [n] markers)."""
     lines = [REFUSAL_TEXT]
     if getattr(plan, "reason", ""):
         lines.append(f"（{plan.reason}）")
+    if missing:
+        lines.append(f"（检索到的资料中没有提到：{'、'.join(missing)}）")
     ranked = sorted(evidence, key=lambda ev: -relevance(plan_question, ev))
     closest = [f"《{ev.title or ev.doc_id}》第{ev.n}段" for ev in ranked[:CLOSEST]]
     if closest:

@@ -167,6 +167,7 @@ _INSTRUCTION = re.compile(
 _REFUSAL = re.compile(r"没有相关信息|没有找到(相关)?|未找到|无法回答|未(提及|提到|涉及)|没有(提及|提到|涉及)|不包含")
 _QUOTED = re.compile(r"[《“「『\"]([^》”」』\"]{2,30})[》”」』\"]")
 _ENTITY_TAGS = {"nr", "nrfg", "nrt", "ns"}
+_PERSON_TAGS = {"nr", "nrfg", "nrt"}
 
 
 def is_instruction(sentence: str) -> bool:
@@ -198,3 +199,16 @@ def entities(text: str) -> frozenset[str]:
     """Person and place names (jieba POS nr/nrfg/nrt/ns) of two or more characters."""
     return frozenset(norm(w.word) for w in _posseg().cut(text)
                      if w.flag in _ENTITY_TAGS and len(norm(w.word)) >= 2)
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """jieba's words of ``text`` (its dictionary loads once, ~1 s)."""
+    return tuple(_posseg().jieba.lcut(text))
+
+
+@lru_cache(maxsize=4096)
+def person_names(text: str) -> frozenset[str]:
+    """Person names (jieba POS nr/nrfg/nrt) of two or more characters."""
+    return frozenset(norm(w.word) for w in _posseg().cut(text)
+                     if w.flag in _PERSON_TAGS and len(norm(w.word)) >= 2)

@@ -89,6 +89,12 @@ def test_irrelevant_question_refuses_without_the_model(settings, index):
     assert result.refused and model.seen == []
 
 
+def test_a_person_the_sources_never_name_refuses_without_the_model(settings, index):
+    model = scripted("李克强在会上谈了经济增长目标。")
+    result = ask("2025年政府工作报告里马斯克提出的经济增长目标是多少？", settings, index, llm=model)
+    assert result.refused and model.seen == [] and "没有提到：马斯克" in result.answer
+
+
 def test_invented_answer_to_an_off_topic_question_refuses(settings, index):
     result = ask("火星殖民计划是什么？", settings, index, llm=scripted("火星殖民计划计划在2030年建成火星基地。"))
     assert result.refused and result.unsupported == ["火星殖民计划计划在2030年建成火星基地。"]

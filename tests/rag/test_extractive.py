@@ -1,8 +1,9 @@
 """Extractive answers on real corpus paragraphs."""
 import pytest
 
-from rag.extractive import (RELEVANCE_MIN, answer_overlap, extractive_answer, extractive_picks, list_size, overlap,
-                            question_bigrams, relevance)
+from rag.extractive import (LIST_BONUS, RELEVANCE_MIN, answer_overlap, extractive_answer, extractive_picks,
+                            list_size, missing_names, on_topic, overlap, phrase_bonus, question_bigrams, question_parts,
+                            relevance, sentence_score, target_match)
 from rag.verify import Evidence
 from tests.rag.fakes import corpus_doc
 
@@ -114,3 +115,43 @@ def test_list_question_prefers_the_enumerating_sentence_and_takes_as_many_as_ask
     lines = extractive_answer("要抓好哪五类人才？", ev).splitlines()
     assert lines == [f"{kind}。" for kind in kinds]
     assert len(extractive_answer("要抓好什么人才？", ev).splitlines()) <= 3
+
+
+def test_question_bigrams_skip_one_character_words_and_word_joins():
+    qb = question_bigrams("2013年人大关于政府工作报告的决议里，作报告的总理是谁？")
+    assert {"人大", "总理"} <= qb
+    assert not qb & {"理是", "于里", "里作", "是谁"}  # across words, or one-character words
+
+
+def test_missing_names_refuse_people_the_sources_never_mention():
+    ev = [Evidence("xi/a", 1, "很高兴同大家会面交流。", title="在会见国际工商界代表时的讲话", speaker="习近平")]
+    assert missing_names("习近平会见马斯克时谈了什么？", ev) == ["马斯克"]
+    assert missing_names("习近平会见工商界代表时谈了什么？", ev) == []
+
+
+def test_one_shared_word_is_not_on_topic():
+    assert not on_topic("火星殖民计划是什么？", "要制定五年计划。")
+    assert on_topic("粮食产量目标是多少？", "粮食产量1.4万亿斤左右。")
+
+
+def test_multi_part_question_gets_a_sentence_per_part():
+    assert question_parts("2019年赤字率是多少？财政赤字总额呢？") == ["2019年赤字率是多少？", "财政赤字总额呢？"]
+    assert question_parts("2025年GDP目标是多少？") == []
+    ev = [Evidence("gwr/2019", 7, "今年赤字率拟按2.8%安排，比去年预算高0.2个百分点；"
+                   "财政赤字2.76万亿元，其中中央财政赤字1.83万亿元。", year=2019)]
+    text = extractive_answer("2019年政府工作报告提出的赤字率是多少？财政赤字总额呢？", ev)
+    assert "2.8%" in text and "2.76万亿元" in text
+
+
+def test_actual_results_are_preferred_to_targets_when_asked():
+    target, actual = "今年预期目标是：生产总值增长5%左右。", "去年生产总值完成5.2%。"
+    assert target_match("去年生产总值实际完成多少？", target) < 0 == target_match("去年生产总值实际完成多少？", actual)
+    assert target_match("今年生产总值增长目标是多少？", target) > 0
+
+
+def test_verbatim_phrase_bonus_and_headings_get_no_list_bonus():
+    assert phrase_bonus("全区GDP完成多少？", "*区GDP完成414亿元") > phrase_bonus("全区GDP完成多少？", "全区生产总值800亿元")
+    ev = Evidence("x/a", 1, "二、全面准确把握主题教育的目标要求", year=2023)
+    heading = sentence_score("主题教育总要求是哪四句话？", ev, "二、全面准确把握主题教育的目标要求", 0)
+    listing = sentence_score("主题教育总要求是哪四句话？", ev, "二、全面准确把握主题教育的目标要求。", 0)
+    assert listing - heading == pytest.approx(LIST_BONUS)

@@ -128,7 +128,7 @@ def test_client_disconnect_mid_stream_frees_the_queue(shared_index, index_dir, c
 
 
 @pytest.mark.parametrize("route", ["/api/answer", "/api/answer/stream"])
-@pytest.mark.parametrize("refused", ["西藏自治区2025年的经济增长目标是多少？", "火星移民计划的预算是多少？"])
+@pytest.mark.parametrize("refused", ["西藏自治区2025年的经济增长目标是多少？", "恐龙灭绝的原因是什么？"])
 def test_refusals_do_not_wait_behind_a_slow_generation(route, refused, shared_index, index_dir, corpus_dir):
     """A full queue (one slow generation, no waiting places) neither delays nor 503s a refusal:
     retrieval and the refusal decision run outside the queue, only generation takes a place."""
@@ -152,7 +152,7 @@ def test_refusals_do_not_wait_behind_a_slow_generation(route, refused, shared_in
 def test_a_request_takes_no_queue_place_before_it_generates(shared_index, index_dir, corpus_dir):
     """Streaming: the place is taken when generation is reached and given back when it ends."""
     rt = local_runtime(shared_index, index_dir, corpus_dir, SlowChat(responses=[ANSWER], delay=0), queue=0)
-    refused = rt.stream("火星移民计划的预算是多少？")
+    refused = rt.stream("恐龙灭绝的原因是什么？")
     assert rt.queue.admitted == 0
     events = list(refused)
     refused.close()
