@@ -1,4 +1,5 @@
-"""BM25 (bm25s) over search-normalised text: CJK unigrams + bigrams and ASCII words.
+"""BM25 (bm25s format, built streamed by ``rag.bm25``) over search-normalised text: CJK
+unigrams + bigrams and ASCII words.
 
 The index is rebuilt from the catalog after every ingest (seconds for the whole
 corpus) and saved under ``<index_dir>/lexical`` with the chunk id order and the
