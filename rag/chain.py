@@ -7,7 +7,7 @@ retrieval and verification. Each stage adds its wall time to ``timings_ms``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
@@ -187,7 +187,7 @@ def retrieved_chunks(hits: list) -> list[RetrievedChunk]:
                            paragraphs=list(h.paragraphs), text=h.text, score=float(h.score)) for h in hits]
 
 
-def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: list[str] = ()) -> str:
+def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: Sequence[str] = ()) -> str:
     """The refusal, the plan's reason if any, names the sources never mention, and the
     closest paragraphs (no [n] markers)."""
     lines = [REFUSAL_TEXT]

@@ -47,12 +47,18 @@ _LIST_COUNT = re.compile(r"哪([两二三四五六七八九十0-9]+)")
 _ENUMERATES = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)、]|^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是)"
                          r"|[^、，。；]+、[^、，。；]+、")
 LIST_BONUS = 0.15
+MAX_LIST_SENTENCES = 6
 # A numbered heading line ("二、全面准确把握……的目标要求") names a topic, it does not list
 # answers: it gets no enumeration bonus.
 _HEADING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、]|[0-9]+[.．、])[^。！？；!?;]{0,48}$")
 # A question in several parts ("赤字率是多少？财政赤字总额呢？") gets a sentence per part.
 _PARTS = re.compile(r"[^？?]+[？?]?")
-MAX_LIST_SENTENCES = 6
+# Reports state last year's results and this year's targets side by side, in the same words.
+# A question about what was achieved (完成/实际) should not get the target sentence, and
+# one about a target should prefer it.
+_ASKS_TARGET = re.compile(r"目标|预期|计划|力争|打算|定了|定为|定在|拟")
+_ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长了|回顾|去年|上一年|上年")
+_STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
 
 
 @lru_cache(maxsize=4096)
@@ -164,20 +170,20 @@ def sentence_score(question: str, ev: Evidence, sentence: str, rank: int) -> flo
             + phrase_bonus(question, sentence) + 0.05 / (1 + rank))
 
 
-# Reports state last year's results and this year's targets side by side, in the same words.
-# A question about what was achieved (完成/实际) should not get the target sentence, and
-# one about a target should prefer it.
-_ASKS_TARGET = re.compile(r"目标|预期|计划|力争|打算|定了|定为|定在|拟")
-_ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长了|回顾|去年|上一年|上年")
-_STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
-
 
 def phrase_bonus(question: str, sentence: str) -> float:
     """A little for the longest stretch of the question the sentence repeats verbatim
     (区GDP完成 → "*区GDP完成414亿元"): 0.025 per character past two, at most 0.15."""
-    q, t = norm(_QUESTION_NOISE.sub(" ", question)), norm(sentence)
+    q, t = _question_text(question), norm(sentence)
     longest = SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t)).size
     return min(max(longest - 2, 0) * 0.025, 0.15)
+
+
+@lru_cache(maxsize=1024)
+def _question_text(question: str) -> str:
+    """The question without its question words, normalised (computed once per question,
+    not once per candidate sentence)."""
+    return norm(_QUESTION_NOISE.sub(" ", question))
 
 
 def target_match(question: str, sentence: str) -> float:

@@ -195,20 +195,23 @@ def _posseg():
 
 
 @lru_cache(maxsize=4096)
+def _names(text: str) -> tuple[tuple[str, str], ...]:
+    """(normalised word, jieba POS flag) of the proper names (nr*/ns) of two or more characters."""
+    return tuple((norm(w.word), w.flag) for w in _posseg().cut(text)
+                 if w.flag in _ENTITY_TAGS and len(norm(w.word)) >= 2)
+
+
 def entities(text: str) -> frozenset[str]:
     """Person and place names (jieba POS nr/nrfg/nrt/ns) of two or more characters."""
-    return frozenset(norm(w.word) for w in _posseg().cut(text)
-                     if w.flag in _ENTITY_TAGS and len(norm(w.word)) >= 2)
+    return frozenset(word for word, _ in _names(text))
+
+
+def person_names(text: str) -> frozenset[str]:
+    """Person names (jieba POS nr/nrfg/nrt) of two or more characters."""
+    return frozenset(word for word, flag in _names(text) if flag in _PERSON_TAGS)
 
 
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """jieba's words of ``text`` (its dictionary loads once, ~1 s)."""
     return tuple(_posseg().jieba.lcut(text))
-
-
-@lru_cache(maxsize=4096)
-def person_names(text: str) -> frozenset[str]:
-    """Person names (jieba POS nr/nrfg/nrt) of two or more characters."""
-    return frozenset(norm(w.word) for w in _posseg().cut(text)
-                     if w.flag in _PERSON_TAGS and len(norm(w.word)) >= 2)

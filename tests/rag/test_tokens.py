@@ -37,3 +37,16 @@ def test_stock_tiktoken_works_offline_from_the_cache(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 0
+
+
+def test_cl100k_never_touches_the_network(tmp_path, monkeypatch):
+    """The blob URL in rag/tokens.py only names the cache file; building the encoding fetches nothing."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rag.tokens tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    cl100k.cache_clear()
+    assert cl100k(tmp_path / "fresh").encode("政府工作报告")
