@@ -179,13 +179,13 @@ def _ingest_file(index: Index, path: Path, root: Path, manifest: dict, report: I
     source = path.relative_to(root).as_posix()
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        known = index.catalog.doc_id_for_source(source)
+        known = index.doc_id_for_source(source)
         if known and index.document_sha256(known) == sha:
             report.unchanged += 1
             return
         doc = _timed(report, "parse", parse_file, path, root, manifest)
         doc.sha256 = sha
-        existing = index.catalog.source_of(doc.doc_id)
+        existing = index.source_of(doc.doc_id)
         if existing not in (None, doc.source):
             raise BadDocument(str(path), f"its doc_id {doc.doc_id!r} is already used by {existing}",
                               "rename one of the files (doc_ids ignore the extension)")
@@ -206,7 +206,7 @@ def _ingest_file(index: Index, path: Path, root: Path, manifest: dict, report: I
 
 def _delete_one(index: Index, value: str, report: IngestReport) -> None:
     """Delete by doc_id, by source (path relative to its root), or by a file path ending in a source."""
-    doc_id = value if index.document_sha256(value) is not None else index.catalog.doc_id_for_source(value)
+    doc_id = value if index.document_sha256(value) is not None else index.doc_id_for_source(value)
     if doc_id is None:
         full = Path(value).resolve().as_posix()
         # The file's root is not recorded, so match the longest stored source the path ends with.

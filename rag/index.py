@@ -85,6 +85,14 @@ class Index:
         """The sha256 the document was ingested with, or None if it is not indexed."""
         return self.catalog.sha256_of(doc_id)
 
+    def doc_id_for_source(self, source: str) -> str | None:
+        """The doc_id of the document ingested from ``source`` (path relative to its root), or None."""
+        return self.catalog.doc_id_for_source(source)
+
+    def source_of(self, doc_id: str) -> str | None:
+        """The source (path relative to its ingested root) of ``doc_id``, or None if it is not indexed."""
+        return self.catalog.source_of(doc_id)
+
     def upsert_document(self, doc: Document, chunks: list[Chunk]) -> None:
         """Replace ``doc`` and its chunks; its old vectors are dropped, new chunks await embedding."""
         # Vectors go first: a crash before the catalog commit only leaves rows flagged

@@ -104,7 +104,7 @@ class Indexer:
             reason = report.failed[0].get("reason", "could not be parsed")
             raise BadDocument(path.name, reason, "check that the file is a readable text, Word, PDF or HTML "
                                                  "document with Chinese text, then upload it again")
-        doc_id = self.writer().catalog.doc_id_for_source(path.name)
+        doc_id = self.writer().doc_id_for_source(path.name)
         if doc_id is None:
             raise SpeechQAError(f"{path.name} was parsed but not found in the index", "retry the upload")
         return {"doc_id": doc_id, **report.summary(), "embedding": "background"}

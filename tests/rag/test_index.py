@@ -70,6 +70,11 @@ def test_read_side(index):
     assert [c.chunk_id for c in index.get_chunks(["g/2020#2-2", "g/2024#1-1"])] == ["g/2020#2-2", "g/2024#1-1"]
 
 
+def test_source_lookups_go_through_the_facade(index):
+    assert index.doc_id_for_source("g/2024.txt") == "g/2024" and index.doc_id_for_source("nope.txt") is None
+    assert index.source_of("g/2020") == "g/2020.txt" and index.source_of("g/nope") is None
+
+
 def test_searches_honour_filters(index):
     lex = index.lexical_search("科技创新", 5)
     assert {c for c, _ in lex} == {"g/2024#1-1", "g/2020#1-1"}
