@@ -1,6 +1,6 @@
 # SpeechQA: two commands on a fresh machine.
 #   make run    set everything up, ingest ../shared/corpus, serve on http://127.0.0.1:7860
-#   make test   set everything up (incl. the models and a headless browser), run all tests
+#   make test   set everything up (incl. every model the tests use and a headless browser), run all tests
 PY      ?= python3.11
 VENV    ?= .venv
 BIN     := $(VENV)/bin
@@ -18,14 +18,18 @@ LLAMA_CPU_FLAGS := -DGGML_AVX=ON $(call cpu_has,avx2,-DGGML_AVX2=ON -DGGML_FMA=O
 LLAMA_CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DGGML_NATIVE=OFF $(strip $(LLAMA_CPU_FLAGS))
 # The built wheel is kept per set of build flags (pip's own wheel cache ignores CMAKE_ARGS).
 LLAMA_KEY  := $(shell echo '0.3.36 $(LLAMA_CMAKE_ARGS)' | sha1sum | cut -c1-12)
-WHEELHOUSE ?= $(HOME)/.cache/speechqa/wheels/llama-$(LLAMA_KEY)
+# Everything SpeechQA provisions (models, tiktoken files, the llama.cpp wheel) lives under one cache
+# directory; CI points it at an empty one so a warm machine cannot hide a missing step.
+SPEECHQA_CACHE_DIR ?= $(HOME)/.cache/speechqa
+export SPEECHQA_CACHE_DIR
+WHEELHOUSE ?= $(SPEECHQA_CACHE_DIR)/wheels/llama-$(LLAMA_KEY)
 
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 export ANONYMIZED_TELEMETRY=False
 
-.PHONY: run setup models browser ingest serve test test-fast bench clean
+.PHONY: run setup models models-test browser ingest serve test test-fast bench clean
 
 run: setup
 	$(BIN)/speechqa serve --ingest $(CORPUS)
@@ -51,6 +55,10 @@ $(LLAMA): $(STAMP)
 models: $(STAMP)
 	$(BIN)/speechqa setup
 
+# The tests use both local models: the 1.5B (answers) and the 0.5B (fast smoke tests).
+models-test: $(STAMP)
+	$(BIN)/speechqa setup --llm-model all
+
 # Debian's Chromium for the real-browser test (a test tool's own browser download fails here);
 # CJK fonts so screenshots show Chinese instead of boxes.
 browser:
@@ -63,7 +71,7 @@ ingest: setup
 serve: setup
 	$(BIN)/speechqa serve
 
-test: setup browser
+test: setup models-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
