@@ -20,25 +20,10 @@ from langchain_openai import ChatOpenAI
 from rag.config import Settings
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.llm_local import LlamaCppChat
-from rag.provision import is_provisioned, model_spec
+from rag.provision import local_model_path, model_spec
 
 # Servers without authentication (llama.cpp server, vLLM) still need a non-empty key.
 _NO_KEY = "not-needed"
-
-
-def local_model_path(settings: Settings) -> Path:
-    """The GGUF the local backend uses; raises LLMUnavailable if it is not provisioned."""
-    if settings.llm_model_path is not None:
-        if not settings.llm_model_path.is_file():
-            raise LLMUnavailable(f"llm_model_path {settings.llm_model_path}: file not found",
-                                 "fix SPEECHQA_LLM_MODEL_PATH or unset it to use the provisioned model")
-        return settings.llm_model_path
-    spec = model_spec(settings.local_model)
-    path = settings.models_dir / spec.filename
-    if not is_provisioned(path, spec):
-        raise LLMUnavailable(f"{path}: local model {spec.key} is not provisioned",
-                             f"run `speechqa setup --llm-model {spec.key}`")
-    return path
 
 
 def describe(settings: Settings) -> str:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.config import Settings
-from rag.errors import ModelNotProvisioned
+from rag.errors import LLMUnavailable, ModelNotProvisioned
 from rag.tokens import provision_tiktoken
 
 STEPS = ("tiktoken", "embedder", "llm")
@@ -97,6 +97,21 @@ def is_provisioned(target: Path, spec: ModelSpec) -> bool:
     stamp = stamp_path(target)
     return (target.is_file() and target.stat().st_size == spec.size and stamp.is_file()
             and stamp.read_text().strip() == spec.sha256)
+
+
+def local_model_path(settings: Settings) -> Path:
+    """The GGUF the local backend uses; raises LLMUnavailable if it is not provisioned."""
+    if settings.llm_model_path is not None:
+        if not settings.llm_model_path.is_file():
+            raise LLMUnavailable(f"llm_model_path {settings.llm_model_path}: file not found",
+                                 "fix SPEECHQA_LLM_MODEL_PATH or unset it to use the provisioned model")
+        return settings.llm_model_path
+    spec = model_spec(settings.local_model)
+    path = settings.models_dir / spec.filename
+    if not is_provisioned(path, spec):
+        raise LLMUnavailable(f"{path}: local model {spec.key} is not provisioned",
+                             f"run `speechqa setup --llm-model {spec.key}`")
+    return path
 
 
 def pip_download(requirements: Sequence[str], dest: Path) -> list[Path]:
@@ -254,7 +269,7 @@ def provision(settings: Settings, what: Sequence[str] = STEPS, model: str | None
 
 def check_local_runtime(settings: Settings) -> StepResult:
     """Run the configured local model once in a child process (catches a broken llama.cpp build)."""
-    from rag.llm import local_model_path
+    # Lazy: llm_local pulls in LangChain, which `speechqa setup` needs only for this check.
     from rag.llm_local import smoke_test
 
     path = local_model_path(settings)

