@@ -23,9 +23,12 @@ from starlette.routing import Match
 
 from rag.errors import BadRequest, LLMBusy, SpeechQAError
 from rag.types import Answer
+from ui.documents_api import documents_router
+from ui.openai_api import openai_router
 from ui.runtime import EventStream, Runtime
 from ui.schemas import AnswerRequest
 from ui.security import BodyLimitMiddleware, bearer_ok, body_limits, token_of
+from ui.streams import on_disconnect
 
 log = logging.getLogger("speechqa.api")
 
@@ -127,15 +130,6 @@ async def sse_events(stream: EventStream) -> AsyncIterator[dict]:
         stream.close()
 
 
-def on_disconnect(stream: EventStream):
-    """SSE disconnect callback: runs even while a worker thread is blocked in the stream, so a
-    request waiting for its LLM turn gives its queue place back at once."""
-    async def abandon(_message: dict) -> None:
-        stream.abandon()
-
-    return abandon
-
-
 def answer_router() -> APIRouter:
     """/api/answer (JSON) and /api/answer/stream (SSE)."""
     router = APIRouter(prefix="/api", tags=["answer"], dependencies=[Depends(require_token)])
@@ -163,9 +157,6 @@ def answer_router() -> APIRouter:
 
 def create_api(runtime: Runtime) -> FastAPI:
     """The FastAPI app with every API route (the chat UI is mounted by ``ui.server``)."""
-    from ui.documents_api import documents_router
-    from ui.openai_api import openai_router
-
     app = FastAPI(title="SpeechQA", version="0.1.0",
                   description="Cited answers over Chinese speeches and government work reports.")
     app.state.runtime = runtime

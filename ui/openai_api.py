@@ -19,9 +19,9 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from rag.errors import BadRequest, SpeechQAError
 from rag.types import Answer, Citation
-from ui.api import on_disconnect
 from ui.runtime import EventStream, Runtime
 from ui.schemas import ChatCompletionRequest
+from ui.streams import on_disconnect
 
 MODEL_ID = "speechqa"
 log = logging.getLogger("speechqa.api")
