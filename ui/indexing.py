@@ -10,24 +10,49 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
+from rag.config import Settings
 from rag.errors import BadDocument, SpeechQAError
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestReport, Progress
-    from ui.runtime import Runtime
 
 log = logging.getLogger("speechqa.indexing")
 PHASES = {"parse": "lexical", "embed": "embedding"}
 
 
-class Indexer:
-    """Runs ingest phase 1 synchronously and phase 2 in one background worker."""
+@dataclass
+class IndexingProgress:
+    """Where background indexing stands; read by /healthz and the chat status line."""
 
-    def __init__(self, runtime: "Runtime") -> None:
-        self.runtime = runtime
+    phase: str = "idle"  # idle | lexical | embedding | ready | error
+    done: int = 0
+    total: int = 0
+    chars_per_s: float = 0.0
+    message: str = ""
+    updated: float = field(default_factory=time.time)
+
+    def set(self, **changes: Any) -> None:
+        """Update fields and the timestamp together."""
+        for key, value in changes.items():
+            setattr(self, key, value)
+        self.updated = time.time()
+
+
+class Indexer:
+    """Runs ingest phase 1 synchronously and phase 2 in one background worker.
+
+    It gets only the settings (to open its own writer ``Index``) and the progress it reports
+    into, not the ``Runtime`` that owns it, so ``ui.runtime`` depends on it and not the reverse.
+    """
+
+    def __init__(self, settings: Settings, progress: IndexingProgress) -> None:
+        self.settings = settings
+        self.progress = progress
         self._phase1 = threading.Lock()
         self._wake = threading.Event()
         self._idle = threading.Event()
@@ -42,7 +67,7 @@ class Indexer:
 
         with self._writer_lock:
             if self._writer is None:
-                self._writer = Index.open(self.runtime.settings, create=True)
+                self._writer = Index.open(self.settings, create=True)
             return self._writer
 
     def close(self) -> None:
@@ -53,7 +78,7 @@ class Indexer:
                 self._writer = None
 
     def _on_progress(self, p: "Progress") -> None:
-        self.runtime.progress.set(phase=PHASES.get(p.stage, p.stage), done=p.done, total=p.total,
+        self.progress.set(phase=PHASES.get(p.stage, p.stage), done=p.done, total=p.total,
                                   chars_per_s=round(p.chars_per_s, 1))
 
     def index_files(self, paths: Iterable[str | Path]) -> "IngestReport":
@@ -62,9 +87,9 @@ class Indexer:
 
         index = self.writer()
         with self._phase1:
-            self.runtime.progress.set(phase="lexical", done=0, total=0, message="正在解析文档 / parsing")
+            self.progress.set(phase="lexical", done=0, total=0, message="正在解析文档 / parsing")
             report = index_phase(index, list(paths), progress=self._on_progress)
-        self.runtime.progress.set(message=f"可检索 / searchable: +{report.added} 新增, {report.updated} 更新")
+        self.progress.set(message=f"可检索 / searchable: +{report.added} 新增, {report.updated} 更新")
         self.request_embedding()
         return report
 
@@ -88,12 +113,12 @@ class Indexer:
             self._wake.clear()
             try:
                 writer = self.writer()
-                self.runtime.progress.set(phase="embedding", done=0, total=writer.stats()["pending"])
+                self.progress.set(phase="embedding", done=0, total=writer.stats()["pending"])
                 embed_phase(writer, self._on_progress)
-                self.runtime.progress.set(phase="ready", message="索引完成 / index complete")
+                self.progress.set(phase="ready", message="索引完成 / index complete")
             except Exception as exc:  # keep serving lexical search; report the failure in /healthz
                 log.exception("background embedding failed")
-                self.runtime.progress.set(phase="error", message=f"向量化失败 / embedding failed: {exc}")
+                self.progress.set(phase="error", message=f"向量化失败 / embedding failed: {exc}")
             if not self._wake.is_set():
                 self._idle.set()
 

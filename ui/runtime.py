@@ -8,38 +8,19 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
 from rag.config import Settings
 from rag.errors import BadRequest, IndexNotFound, LLMUnavailable, SpeechQAError
 from rag.types import Answer, Filters
-from ui.indexing import Indexer
+from ui.indexing import Indexer, IndexingProgress
 from ui.llm_queue import LLMQueue, QueuedChatModel, QueueFull, QueueLeft
 
 EXTRACTIVE = "extractive"
 # Answered once in the background at start-up so the first user does not pay for lazy loading.
 WARM_UP_QUESTION = "2025年国内生产总值增长目标是多少？"
 log = logging.getLogger("speechqa.runtime")
-
-
-@dataclass
-class IndexingProgress:
-    """Where background indexing stands; read by /healthz and the chat status line."""
-
-    phase: str = "idle"  # idle | lexical | embedding | ready | error
-    done: int = 0
-    total: int = 0
-    chars_per_s: float = 0.0
-    message: str = ""
-    updated: float = field(default_factory=time.time)
-
-    def set(self, **changes: Any) -> None:
-        """Update fields and the timestamp together."""
-        for key, value in changes.items():
-            setattr(self, key, value)
-        self.updated = time.time()
 
 
 @dataclass
@@ -73,7 +54,7 @@ class Runtime:
         self.progress = IndexingProgress()
         self.llm = LLMState(backend=settings.llm, model=chat_model,
                             ready=settings.llm == EXTRACTIVE or chat_model is not None)
-        self.indexer = Indexer(self)
+        self.indexer = Indexer(settings, self.progress)
 
     # ---- index -------------------------------------------------------------
 
