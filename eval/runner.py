@@ -35,7 +35,7 @@ def load_items(set_path: Path, limit: int | None = None, sample: int | None = No
         raise BadRequest("set", f"{path} does not exist", "pass --set FILE.jsonl or one of ncp, cmrc, rgb, rgb_neg")
     items, problems = load_set(path)
     if problems:
-        raise BadRequest("set", f"{path}: {problems[0]}", "fix the line (python -m eval.validate checks a set)")
+        raise BadRequest("set", f"{path}: {problems[0]}", "fix the line (speechqa eval validate checks a set)")
     items = items if limit is None else items[:limit]
     return items if sample is None else sample_items(items, sample)
 

@@ -6,10 +6,8 @@ answer the corpus does not support.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -141,27 +139,3 @@ def validate_set(path: Path | str, corpus_dir: Path | str, *, minimums: bool = T
         problems += _minimum_problems(items)
     return problems
 
-
-def main(argv: list[str] | None = None) -> int:
-    """CLI: print problems and per-type/per-folder counts; exit 1 if there are problems."""
-    parser = argparse.ArgumentParser(prog="python -m eval.validate", description=__doc__)
-    parser.add_argument("set_path", type=Path)
-    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
-    args = parser.parse_args(argv)
-    if not args.set_path.is_file() or not args.corpus.is_dir():
-        print(f"error: {args.set_path} or {args.corpus} does not exist — "
-              "pass the set file and --corpus <corpus root>", file=sys.stderr)
-        return 2
-    problems = validate_set(args.set_path, args.corpus)
-    items, _ = load_set(args.set_path)
-    for name, counter in counts(items).items():
-        print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(counter.items(), key=str)))
-    print(f"total: {len(items)}")
-    for problem in problems:
-        print(problem)
-    print("OK" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

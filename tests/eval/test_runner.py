@@ -10,6 +10,7 @@ from eval import runner
 from eval.baselines import System
 from rag.errors import BadRequest
 from rag.types import Answer, Citation
+from tests.eval.e2e import E2E, ingest_documents, norm, write_set
 
 DOC = "national_gwr/cn_gwr_2025"
 ITEMS = [
@@ -130,62 +131,24 @@ def test_sample_items_keeps_every_type_in_proportion_and_set_order():
     assert numbers[0] < 10 and numbers[-1] > 50  # spread through the set, not its head
     assert runner.sample_items(items, 1000) == items
 
+
+
 # ---- end to end: real corpus documents, real index, extractive answers, hash embedder ----
-
-GWR25, GWR24 = "national_gwr/cn_gwr_2025.txt", "national_gwr/cn_gwr_2024.txt"
-DIST = "district_speeches/district_party_secretary_econ_work_2022.txt"
-E2E = [
-    ("gdp25", "2025年政府工作报告把今年GDP增长目标定在多少？", "number", [(GWR25, "国内生产总值增长5%左右")],
-     [["5%左右"]]),
-    ("deficit25", "2025年政府工作报告里赤字率定了多少？", "number", [(GWR25, "今年赤字率拟按4%左右安排")],
-     [["4%左右"]]),
-    ("deficit24", "2024年政府工作报告安排的赤字率是多少？", "number", [(GWR24, "赤字率拟按3%安排")], [["3%"]]),
-    ("jobs24", "2024年政府工作报告说上一年城镇新增就业多少？", "number", [(GWR24, "城镇新增就业1244万人")],
-     [["1244万"]]),
-    ("bonds25", "2025年超长期特别国债和地方专项债各安排多少？", "number",
-     [(GWR25, "拟发行超长期特别国债1.3万亿元"), (GWR25, "拟安排地方政府专项债券4.4万亿元")],
-     [["1.3万亿"], ["4.4万亿"]]),
-    ("pension25", "2025年城乡居民基础养老金最低标准提高多少？", "number",
-     [(GWR25, "城乡居民基础养老金最低标准再提高20元")], [["20元"]]),
-    ("dist-gdp21", "区委书记讲话里说2021年本区GDP完成了多少？", "number", [(DIST, "区GDP完成414亿元")],
-     [["414亿"]]),
-    ("dist-target", "区委书记讲话中2022年全区生产总值的预期目标是多少？", "number",
-     [(DIST, "生产总值达到800亿元")], [["800亿"]]),
-    ("una-2020", "2020年政府工作报告提出的GDP增长目标是多少？", "unanswerable", [], []),
-    ("una-moon", "报告里提到的月球基地建设预算是多少亿元？", "unanswerable", [], []),
-]
-
-
-def _norm(text: str) -> str:
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _hit_at(row: dict, evidence: list[tuple[str, str]], k: int) -> float:
     found = sum(1 for doc, quote in evidence
-                if any(d == doc[:-4] and _norm(quote) in _norm(t) for d, t in row["ranked"][:k]))
+                if any(d == doc[:-4] and norm(quote) in norm(t) for d, t in row["ranked"][:k]))
     return found / len(evidence)
 
 
 @pytest.fixture
 def e2e_set(tmp_path: Path, corpus_dir: Path) -> Path:
-    lines = []
-    for qid, question, qtype, evidence, keys in E2E:
-        for doc, quote in evidence:
-            assert _norm(quote) in _norm((corpus_dir / doc).read_text(encoding="utf-8")), (qid, quote)
-        item = {"id": qid, "question": question, "type": qtype, "answer_keys": keys, "reference_answer": "-",
-                "evidence": [{"doc": d, "quote": q} for d, q in evidence]}
-        lines.append(json.dumps(item, ensure_ascii=False))
-    path = tmp_path / "set.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_set(tmp_path / "set.jsonl", corpus_dir)
 
 
 def test_run_eval_end_to_end(e2e_set: Path, settings, corpus_dir: Path, tmp_path: Path):
-    from ingest.pipeline import ingest
-
-    ingest([corpus_dir / GWR25, corpus_dir / GWR24, corpus_dir / DIST], settings)
+    ingest_documents(settings, corpus_dir)
     out = tmp_path / "out"
     report = runner.run_eval(e2e_set, settings, k=5, out_dir=out, progress=False)
     rows = {q["id"]: q for q in report["questions"]}
@@ -196,7 +159,7 @@ def test_run_eval_end_to_end(e2e_set: Path, settings, corpus_dir: Path, tmp_path
         assert report["summary"][f"hit@{k}"] == pytest.approx(sum(per_q) / len(per_q))
     answerable = [q for q in rows.values() if not q["gold_unanswerable"]]
     keys_ok = [float(not q["answer"]["refused"] and all(
-        any(_norm(a) in _norm(q["answer"]["answer"]) for a in item) for item in spec[q["id"]][4]))
+        any(norm(a) in norm(q["answer"]["answer"]) for a in item) for item in spec[q["id"]][4]))
         for q in answerable]
     refused_unans = [float(q["answer"]["refused"]) for q in rows.values() if q["gold_unanswerable"]]
     all_keys = keys_ok + refused_unans
@@ -212,69 +175,3 @@ def test_run_eval_end_to_end(e2e_set: Path, settings, corpus_dir: Path, tmp_path
     again = runner.run_eval(e2e_set, settings, k=5, out_dir=out, progress=False)
     assert again["summary"]["hit@5"] == report["summary"]["hit@5"]
     assert len((out / "questions.jsonl").read_text(encoding="utf-8").splitlines()) == 10
-
-
-def _eval_args(*argv: str):
-    import argparse
-
-    from eval.cli import register
-
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
-    return parser.parse_args(["eval", *argv])
-
-
-def test_compare_runs_all_systems_on_one_index(e2e_set: Path, settings, corpus_dir: Path, tmp_path: Path, capsys):
-    from eval.cli import run
-    from ingest.pipeline import ingest
-
-    ingest([corpus_dir / GWR25, corpus_dir / GWR24, corpus_dir / DIST], settings)
-    out = tmp_path / "cmp"
-    assert run(_eval_args("--set", str(e2e_set), "--compare", "--out", str(out), "--no-progress", "--json"),
-               settings) == 0
-    printed = json.loads(capsys.readouterr().out)
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert set(report["systems"]) == {"naive", "bm25", "dense", "full"} == set(printed["systems"])
-    assert all(s["n"] == 10 for s in report["systems"].values())
-    assert report["systems"]["full"] == report["summary"]
-    assert report["systems"]["naive"]["citation_precision"] is None  # naive RAG does not cite paragraphs
-    rows = [json.loads(x) for x in (out / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
-    naive = [r for r in rows if r["system"] == "naive"]
-    assert len(rows) == 40 and all(r["answer"]["llm"] == "extractive (naive)" for r in naive)
-    assert (out / "naive_index").is_dir()
-
-
-def test_systems_picks_a_subset_without_building_the_naive_index(e2e_set: Path, settings, corpus_dir: Path,
-                                                                  tmp_path: Path):
-    from eval.cli import run
-    from ingest.pipeline import ingest
-
-    ingest([corpus_dir / GWR25, corpus_dir / DIST], settings)
-    out = tmp_path / "sub"
-    assert run(_eval_args("--set", str(e2e_set), "--systems", "bm25,full", "--out", str(out), "--no-progress"),
-               settings) == 0
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert set(report["systems"]) == {"bm25", "full"} and report["systems"]["full"] == report["summary"]
-    assert not (out / "naive_index").exists()
-
-
-def test_unknown_system_names_are_refused():
-    import argparse
-
-    from eval.cli import _systems
-
-    assert _systems("full, bm25,full") == ("full", "bm25")
-    with pytest.raises(argparse.ArgumentTypeError, match="naive"):
-        _systems("full,bogus")
-
-
-def test_adapted_set_builds_its_own_index(settings, qa_dir: Path, tmp_path: Path):
-    from eval.cli import run
-
-    out = tmp_path / "ncp"
-    assert run(_eval_args("--set", "ncp", "--limit", "3", "--qa-dir", str(qa_dir), "--out", str(out),
-                          "--retrieval-only", "--no-progress"), settings) == 0
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["summary"]["n"] == 3 and report["config"]["index"]["documents"] == 3
-    assert report["summary"]["key_accuracy"] is None and report["summary"]["hit@10"] is not None
-    assert (out / "data" / "ncp-3" / "index" / "index.json").is_file()

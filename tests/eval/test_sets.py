@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.validate import main, norm_for_match, validate_set
+from eval.validate import norm_for_match, validate_set
 
 REPO = Path(__file__).resolve().parents[2]
 SET = REPO / "eval" / "sets" / "speeches.jsonl"
@@ -94,9 +94,3 @@ def test_minimums_reported_for_small_set(tmp_path, corpus_dir):
     assert any("need at least 150" in p for p in problems)
     assert any("no question cites xi_speeches/" in p for p in problems)
 
-
-def test_cli_exit_codes(tmp_path, corpus_dir, capsys):
-    assert main([str(SET), "--corpus", str(corpus_dir)]) == 0
-    assert "OK" in capsys.readouterr().out
-    bad = _write(tmp_path, [_item(), _item()])
-    assert main([str(bad), "--corpus", str(corpus_dir)]) == 1

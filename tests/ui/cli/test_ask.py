@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from rag import ask_cli
 from rag.chain import Deps
 from rag.types import Answer, Filters
 from tests.rag.fakes import FakeIndex, corpus_doc, fake_analyze, fake_condense, fake_retrieve
+from ui.cli import ask, flags
 
 Q25 = "2025年国内生产总值增长目标是多少？"
 
@@ -24,29 +24,29 @@ def index(corpus_dir):
 
 def _args(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    ask_cli.register(parser.add_subparsers(dest="command"))
+    ask.register(parser.add_subparsers(dest="command"))
     return parser.parse_args(["ask", *argv])
 
 
 def test_flags_parse_into_filters():
     args = _args(Q25, "--year", "2024-2025", "--doc-type", "national_government_work_report",
                  "--region", "河南", "--quote", "--json", "--k", "3", "--llm", "extractive")
-    assert ask_cli.filters_from_args(args) == Filters(year_from=2024, year_to=2025,
-                                                      doc_types=("national_government_work_report",),
-                                                      regions=("河南",))
+    assert flags.filters_from_args(args) == Filters(year_from=2024, year_to=2025,
+                                                    doc_types=("national_government_work_report",),
+                                                    regions=("河南",))
     assert args.quote and args.json and args.k == 3 and args.llm == "extractive"
-    assert ask_cli.filters_from_args(_args(Q25)) is None
-    assert ask_cli.parse_years("2024") == (2024, 2024)
+    assert flags.filters_from_args(_args(Q25)) is None
+    assert flags.parse_years("2024") == (2024, 2024)
 
 
 @pytest.mark.parametrize("bad", ["24", "2025-2024", "二〇二四"])
 def test_bad_years_are_rejected(bad):
     with pytest.raises(argparse.ArgumentTypeError, match="--year"):
-        ask_cli.parse_years(bad)
+        flags.parse_years(bad)
 
 
 def test_json_prints_the_answer_object_exactly(settings, index, fake_deps, capsys):
-    assert ask_cli.run(_args(Q25, "--json"), settings, index) == 0
+    assert ask.run(_args(Q25, "--json"), settings, index) == 0
     out = capsys.readouterr()
     data = json.loads(out.out)
     assert set(data) == set(Answer.model_fields)
@@ -56,7 +56,7 @@ def test_json_prints_the_answer_object_exactly(settings, index, fake_deps, capsy
 
 
 def test_human_output_lists_numbered_citations(settings, index, fake_deps, capsys):
-    assert ask_cli.run(_args(Q25), settings, index) == 0
+    assert ask.run(_args(Q25), settings, index) == 0
     out = capsys.readouterr()
     assert "国内生产总值增长5%左右" in out.err  # the streamed draft
     lines = out.out.splitlines()
@@ -67,6 +67,6 @@ def test_human_output_lists_numbered_citations(settings, index, fake_deps, capsy
 
 
 def test_quote_flag_prints_verbatim_quotes(settings, index, fake_deps, capsys):
-    ask_cli.run(_args(Q25, "--quote", "--json"), settings, index)
+    ask.run(_args(Q25, "--quote", "--json"), settings, index)
     data = json.loads(capsys.readouterr().out)
     assert data["answer"].replace("[1]", "") in data["citations"][0]["text"]

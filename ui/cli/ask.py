@@ -8,48 +8,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from pathlib import Path
 
 from rag.config import Settings
-from rag.types import DOC_TYPES, Answer, Filters
-
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–~至]\s*(\d{4}))?\s*$")
-
-
-def parse_years(value: str) -> tuple[int, int]:
-    """'2024' → (2024, 2024); '2024-2025' → (2024, 2025)."""
-    match = _YEARS.match(value)
-    if not match:
-        raise argparse.ArgumentTypeError(f"--year {value!r}: expected YYYY or YYYY-YYYY, e.g. 2024-2025")
-    first, last = int(match[1]), int(match[2] or match[1])
-    if first > last:
-        raise argparse.ArgumentTypeError(f"--year {value!r}: the range runs backwards; write {last}-{first}")
-    return first, last
+from rag.types import Answer
+from ui.cli.flags import add_filters, add_index, add_json, add_k, add_llm, filters_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``ask`` subcommand."""
     p = sub.add_parser("ask", help="answer a question with verified paragraph citations")
     p.add_argument("question", help="the question, in Chinese")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index directory (default: settings)")
-    p.add_argument("--llm", choices=("local", "openai", "extractive"), help="answering backend")
-    p.add_argument("--k", type=int, help="chunks given to the answer stage")
-    p.add_argument("--year", type=parse_years, help="YYYY or YYYY-YYYY")
-    p.add_argument("--doc-type", dest="doc_types", action="append", choices=DOC_TYPES, default=[])
-    p.add_argument("--region", dest="regions", action="append", default=[], help="e.g. 河南 (repeatable)")
+    add_index(p)
+    add_llm(p, "answering backend")
+    add_k(p, "chunks given to the answer stage")
+    add_filters(p)
     p.add_argument("--quote", action="store_true", help="原文引用: only verbatim cited sentences")
-    p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    add_json(p, "print the Answer object as JSON")
     p.set_defaults(func=run)
-
-
-def filters_from_args(args: argparse.Namespace) -> Filters | None:
-    """The explicit filters the flags ask for, or None."""
-    years = args.year or (None, None)
-    filters = Filters(year_from=years[0], year_to=years[1], doc_types=tuple(args.doc_types),
-                      regions=tuple(args.regions))
-    return None if filters.is_empty() else filters
 
 
 def format_answer(answer: Answer) -> str:

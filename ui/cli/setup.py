@@ -6,9 +6,10 @@ import json
 
 from rag.config import Settings
 from rag.provision import MODELS, StepResult, provision
+from ui.cli.flags import add_embedder, add_json, add_llm
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``setup`` subcommand to the ``speechqa`` parser."""
     p = sub.add_parser("setup", help="download and check models (the only command that downloads)",
                        description="Provision everything SpeechQA needs offline. Idempotent: "
@@ -16,9 +17,9 @@ def register(sub) -> None:
     p.add_argument("--llm-model", choices=[*MODELS, "all"], default=None,
                    help="local GGUF model(s) to provision (default: the configured one when llm=local)")
     p.add_argument("--verify", action="store_true", help="re-hash the GGUF files (slow) instead of trusting the stamp")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    p.add_argument("--embedder", default=None, help="embedder to check (default: settings)")
-    p.add_argument("--llm", choices=["local", "openai", "extractive"], default=None)
+    add_json(p, "print the results as JSON")
+    add_embedder(p, "embedder to check (default: settings)")
+    add_llm(p)
     p.set_defaults(func=run)
 
 

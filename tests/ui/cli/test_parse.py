@@ -1,10 +1,10 @@
-"""Tests for ingest/parse_cli.py through the real ``speechqa`` dispatcher."""
+"""Tests for ui/cli/parse.py through the real ``speechqa`` dispatcher."""
 from __future__ import annotations
 
 import json
 
-from ingest.parse_cli import root_for
 from ui.cli import main
+from ui.cli.parse import root_for
 
 DISTRICT = "district_speeches/district_party_secretary_econ_work_2022.txt"
 

