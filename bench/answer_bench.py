@@ -26,7 +26,7 @@ from pathlib import Path
 from _common import EVAL_SET, RESULTS, eval_items, machine_info, percentiles, since_ms, write_json
 
 from rag.answer import answer_stream
-from rag.config import Settings, load_settings
+from rag.config import Settings, apply_process_environment, load_settings
 from rag.errors import SpeechQAError
 from rag.index import Index
 
@@ -130,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", help="embedder the index was built with (default: settings)")
     parser.add_argument("--out", type=Path, default=RESULTS / "answer.json")
     args = parser.parse_args(argv)
-    # load_settings sets OMP_WAIT_POLICY=PASSIVE before llama.cpp (libgomp) is loaded.
     settings = load_settings(index_dir=args.index, embedder=args.embedder)
+    apply_process_environment(settings)  # OMP_WAIT_POLICY=PASSIVE before llama.cpp (libgomp) loads
     write_json(args.out, run(settings, args.set, args.llm, args.limit))
     return 0
 

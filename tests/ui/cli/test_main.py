@@ -1,4 +1,4 @@
-"""The dispatcher: every command registered, no silent skipping, errors become exit codes."""
+"""The dispatcher: every command registered, no silent skipping, the environment applied once."""
 from __future__ import annotations
 
 import pytest
@@ -28,6 +28,15 @@ def test_eval_runs_a_set_without_a_subcommand_and_validates_with_one():
     assert args.func is eval_command.run and args.set == "x.jsonl" and args.compare
     args = build_parser().parse_args(["eval", "validate", "x.jsonl", "--corpus", "c"])
     assert args.func is validate.run and str(args.set_path) == "x.jsonl" and str(args.corpus_dir) == "c"
+
+
+def test_main_applies_the_process_environment_once_with_the_settings(corpus_dir, monkeypatch, capsys):
+    applied = []
+    monkeypatch.setattr(ui.cli, "apply_process_environment", applied.append)
+    assert main(["parse", str(corpus_dir / DISTRICT), "--corpus", str(corpus_dir), "--json"]) == 0
+    [settings] = applied
+    assert settings.corpus_dir == corpus_dir
+    assert capsys.readouterr().out.startswith("{")
 
 
 def test_bad_settings_exit_with_the_config_error_code(monkeypatch, capsys):
