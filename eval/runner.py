@@ -2,7 +2,9 @@
 
 Every finished question is appended to ``<out>/questions.jsonl`` with the hash of
 the configuration that produced it, so a long local-LLM run that is interrupted
-picks up where it stopped (rows with another hash are ignored, not reused).
+picks up where it stopped (rows with another hash are ignored, not reused). The
+hash covers the set, the system, the index, every Settings field that can change
+an answer, and the source of the answering code (which holds its tuned constants).
 Ranking metrics come from a retrieval call for the top max(k, 10) chunks; answer
 metrics and latency come from the answer call (latency = its wall-clock time).
 """
@@ -25,6 +27,15 @@ from rag.config import Settings
 from rag.errors import BadRequest
 
 QUESTIONS_FILE = "questions.jsonl"
+# Settings fields that cannot change a question's row: where the server listens, secrets, request
+# limits and queueing, and where hash-checked model files are cached. Every other field is hashed,
+# so a field added later is covered unless it is listed here.
+NOT_IN_HASH = frozenset({"host", "port", "api_token", "openai_api_key", "max_upload_mb", "max_request_kb",
+                         "upload_dir", "llm_queue_size", "llm_timeout_s", "cache_dir"})
+# The packages whose code produces a row. Hashing their source (rather than `git rev-parse HEAD`)
+# also catches uncommitted edits, and covers every tuned module constant (extractive thresholds,
+# prompt windows, retrieval constants) wherever it lives.
+CODE_ROOTS = tuple(Path(__file__).resolve().parents[1] / name for name in ("rag", "ingest", "eval"))
 
 
 def load_items(set_path: Path, limit: int | None = None, sample: int | None = None) -> list[dict]:
@@ -58,13 +69,27 @@ def sample_items(items: Sequence[dict], n: int) -> list[dict]:
     return [items[i] for i in sorted(picked)]
 
 
+def code_digest(roots: Sequence[Path] | None = None) -> str:
+    """sha256 over the path and bytes of every .py file under ``roots`` (default ``CODE_ROOTS``)."""
+    digest = hashlib.sha256()
+    for root in CODE_ROOTS if roots is None else roots:
+        for path in sorted(Path(root).rglob("*.py")):
+            digest.update(path.relative_to(Path(root).parent).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def hashed_settings(settings: Settings) -> dict:
+    """The settings that go into the config hash: every field except ``NOT_IN_HASH``, JSON-ready."""
+    return settings.model_dump(mode="json", exclude=set(NOT_IN_HASH))
+
+
 def config_hash(set_path: Path, system: str, settings: Settings, index_stats: dict, *,
                 k: int, retrieval_only: bool) -> str:
     """A short hash of everything that changes a question's result."""
-    keys = ("llm", "local_model", "openai_model", "candidates", "rrf_k", "lexical_tokenizer", "llm_max_tokens")
     payload = {"set": hashlib.sha256(Path(set_path).read_bytes()).hexdigest(), "system": system, "k": k,
-               "retrieval_only": retrieval_only, "index": index_stats,
-               **{key: str(getattr(settings, key)) for key in keys}}
+               "retrieval_only": retrieval_only, "index": index_stats, "settings": hashed_settings(settings),
+               "code": code_digest()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 

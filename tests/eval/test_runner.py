@@ -133,6 +133,75 @@ def test_sample_items_keeps_every_type_in_proportion_and_set_order():
 
 
 
+# ---- the config hash that decides which rows a resumed run reuses ----
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _set_file(tmp_path: Path) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in ITEMS), encoding="utf-8")
+    return path
+
+
+def _hash(settings, set_path: Path, **updates) -> str:
+    return runner.config_hash(set_path, "full", settings.model_copy(update=updates), {"chunks": 2},
+                              k=5, retrieval_only=False)
+
+
+def test_config_hash_covers_every_answer_setting_and_no_server_one(settings, tmp_path: Path):
+    from pydantic import SecretStr
+
+    from rag.config import Settings
+
+    set_path = _set_file(tmp_path)
+    base = _hash(settings, set_path)
+    assert _hash(settings, set_path) == base
+    for change in ({"dense_weight": 0.25}, {"hnsw_ef_search": 100}, {"chunk_tokens": 256}, {"llm_threads": 3},
+                   {"max_question_chars": 100}):
+        assert _hash(settings, set_path, **change) != base, change
+    for change in ({"port": 9999}, {"host": "0.0.0.0"}, {"llm_queue_size": 9}, {"api_token": SecretStr("t")},
+                   {"openai_api_key": SecretStr("k")}, {"cache_dir": tmp_path}):
+        assert _hash(settings, set_path, **change) == base, change
+    # A field added to Settings later is hashed unless someone decides to exclude it.
+    assert runner.NOT_IN_HASH < set(Settings.model_fields)
+    assert set(runner.hashed_settings(settings)) == set(Settings.model_fields) - runner.NOT_IN_HASH
+
+
+def test_config_hash_changes_with_a_tuned_constant_in_the_source(settings, tmp_path: Path, monkeypatch):
+    import shutil
+
+    assert [r.name for r in runner.CODE_ROOTS] == ["rag", "ingest", "eval"] and all(
+        (r / "__init__.py").is_file() for r in runner.CODE_ROOTS)
+    code = tmp_path / "code" / "rag"
+    shutil.copytree(REPO / "rag", code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner, "CODE_ROOTS", (code,))
+    set_path = _set_file(tmp_path)
+    base = _hash(settings, set_path)
+    prompts = code / "prompts.py"
+    text = prompts.read_text(encoding="utf-8")
+    assert "\nWINDOW_SENTENCES = 3\n" in text
+    prompts.write_text(text.replace("\nWINDOW_SENTENCES = 3\n", "\nWINDOW_SENTENCES = 4\n"), encoding="utf-8")
+    assert _hash(settings, set_path) != base
+    prompts.write_text(text, encoding="utf-8")
+    assert _hash(settings, set_path) == base
+
+
+def test_an_unchanged_config_reuses_rows_and_a_changed_one_does_not(settings, tmp_path: Path):
+    set_path, scripted = _set_file(tmp_path), Scripted()
+
+    def run(**updates) -> None:
+        hashes = {"full": _hash(settings, set_path, **updates)}
+        runner.run_systems(ITEMS, [scripted.system()], hashes, tmp_path, k=5, retrieval_only=False,
+                           resume=True, progress=False)
+
+    run()
+    run()
+    assert len(scripted.asked) == 2
+    run(dense_weight=1.0)
+    assert len(scripted.asked) == 4
+
+
 # ---- end to end: real corpus documents, real index, extractive answers, hash embedder ----
 
 
