@@ -12,11 +12,17 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from eval.overlap import bigram_jaccard
+
 TYPES = ("factoid", "number", "list", "comparison", "unanswerable", "summary")
 FOLDERS = ("national_gwr", "npc_resolutions", "cpc_congress", "provincial_gwr_2025",
            "xi_speeches", "district_speeches")
 FIELDS = ("id", "question", "type", "evidence", "answer_keys", "reference_answer")
 MINIMUMS = {"total": 150, "unanswerable": 15, "comparison": 15}
+# Sets written in users' own words (items carrying ``overlap``) keep every answerable question
+# below this character-bigram Jaccard with each of its evidence quotes (eval/overlap.py).
+MAX_OVERLAP = 0.15
+SPLITS = ("dev", "test")
 _WS = re.compile(r"\s+")
 
 
@@ -87,6 +93,27 @@ def _content_problems(item: dict, where: str, docs: dict[str, str]) -> list[str]
     return problems
 
 
+def question_overlap(item: dict) -> float:
+    """The largest character-bigram Jaccard between the question and one of its quotes (0.0 if none)."""
+    return round(max((bigram_jaccard(item["question"], ev["quote"]) for ev in item["evidence"]), default=0.0), 3)
+
+
+def _overlap_problems(item: dict, where: str) -> list[str]:
+    """For users'-wording items: the stored overlap is the computed one, below MAX_OVERLAP; a valid split."""
+    problems = []
+    if "split" in item and item["split"] not in SPLITS:
+        problems.append(f"{where}: split {item['split']!r} is not one of {SPLITS}")
+    if "overlap" not in item:
+        return problems
+    actual = question_overlap(item)
+    if item["overlap"] != actual:
+        problems.append(f"{where}: stored overlap {item['overlap']} but the question's is {actual}; store {actual}")
+    if actual >= MAX_OVERLAP:
+        problems.append(f"{where}: question shares too much wording with its quote (bigram Jaccard {actual} >= "
+                        f"{MAX_OVERLAP}); reword it the way a user would ask")
+    return problems
+
+
 def _load_docs(items: list[dict], corpus_dir: Path) -> dict[str, str]:
     """Normalised text of every document the set cites (missing ones are left out)."""
     names = {ev.get("doc") for it in items for ev in it.get("evidence") or []
@@ -134,7 +161,7 @@ def validate_set(path: Path | str, corpus_dir: Path | str, *, minimums: bool = T
     for i, item in enumerate(items, 1):
         where = f"item {i} ({item.get('id', '?')})"
         schema = _schema_problems(item, where)
-        problems += schema or _content_problems(item, where, docs)
+        problems += schema or (_content_problems(item, where, docs) + _overlap_problems(item, where))
     if minimums:
         problems += _minimum_problems(items)
     return problems

@@ -94,3 +94,30 @@ def test_minimums_reported_for_small_set(tmp_path, corpus_dir):
     assert any("need at least 150" in p for p in problems)
     assert any("no question cites xi_speeches/" in p for p in problems)
 
+
+
+USERS = REPO / "eval" / "sets" / "users.jsonl"
+
+
+def test_users_set_validates_with_zero_problems_and_both_splits(corpus_dir):
+    assert validate_set(USERS, corpus_dir) == []
+    items = [json.loads(line) for line in USERS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    splits = {i["split"] for i in items}
+    assert splits == {"dev", "test"}
+    assert all(i["overlap"] < 0.15 for i in items)
+
+
+def test_catches_a_question_that_copies_its_quote(tmp_path, corpus_dir):
+    copied = _item(question="今年发展主要预期目标是国内生产总值增长多少？", overlap=0.0, split="dev")
+    problems = validate_set(_write(tmp_path, [copied]), corpus_dir, minimums=False)
+    assert any("stored overlap 0.0" in p for p in problems)
+    assert any("too much wording" in p for p in problems)
+
+
+def test_users_wording_item_passes_and_bad_split_is_caught(tmp_path, corpus_dir):
+    ok = _item(question="国家定的经济涨幅目标是啥？", overlap=0.0, split="test")
+    from eval.validate import question_overlap
+    ok["overlap"] = question_overlap(ok)
+    assert validate_set(_write(tmp_path, [ok]), corpus_dir, minimums=False) == []
+    problems = validate_set(_write(tmp_path, [{**ok, "split": "train"}]), corpus_dir, minimums=False)
+    assert any("split 'train'" in p for p in problems)
