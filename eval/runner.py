@@ -38,15 +38,21 @@ NOT_IN_HASH = frozenset({"host", "port", "api_token", "openai_api_key", "max_upl
 CODE_ROOTS = tuple(Path(__file__).resolve().parents[1] / name for name in ("rag", "ingest", "eval"))
 
 
-def load_items(set_path: Path, limit: int | None = None, sample: int | None = None) -> list[dict]:
-    """The set's items (first ``limit``, or a stratified ``sample``); a malformed set raises
-    ``BadRequest`` naming the file."""
+def load_items(set_path: Path, limit: int | None = None, sample: int | None = None,
+               split: str | None = None) -> list[dict]:
+    """The set's items (only those of ``split`` if given; then the first ``limit``, or a stratified
+    ``sample``); a malformed set, or a split the set does not have, raises ``BadRequest``."""
     path = Path(set_path)
     if not path.is_file():
         raise BadRequest("set", f"{path} does not exist", "pass --set FILE.jsonl or one of ncp, cmrc, rgb, rgb_neg")
     items, problems = load_set(path)
     if problems:
         raise BadRequest("set", f"{path}: {problems[0]}", "fix the line (speechqa eval validate checks a set)")
+    if split is not None:
+        items = [it for it in items if it.get("split") == split]
+        if not items:
+            raise BadRequest("split", f"{path} has no question in split {split!r}",
+                             "use a set with dev/test splits (eval/sets/users.jsonl) or drop --split")
     items = items if limit is None else items[:limit]
     return items if sample is None else sample_items(items, sample)
 
@@ -151,7 +157,7 @@ def run_systems(items: Sequence[dict], systems: Sequence[System], hashes: dict[s
 
 
 def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | None = None,
-             sample: int | None = None,
+             sample: int | None = None, split: str | None = None,
              compare: bool | tuple[str, ...] = False, out_dir: Path, resume: bool = True, progress: bool = True,
              retrieval_only: bool = False, index: Any = None) -> dict:
     """Evaluate ``set_path`` against the index at ``settings.index_dir``; write the reports to ``out_dir``.
@@ -166,7 +172,7 @@ def run_eval(set_path: Path, settings: Settings, *, k: int = 5, limit: int | Non
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"k": k})
-    items = load_items(set_path, limit, sample)
+    items = load_items(set_path, limit, sample, split)
     own_index = index is None
     index = Index.open(settings) if own_index else index
     try:

@@ -118,6 +118,17 @@ def test_load_items_errors_name_the_set(tmp_path: Path):
         runner.load_items(bad)
 
 
+def test_load_items_keeps_one_split_and_refuses_a_split_the_set_lacks(tmp_path: Path):
+    path = tmp_path / "set.jsonl"
+    rows = [{"id": f"q{i}", "type": "number", "split": "dev" if i % 2 else "test"} for i in range(6)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [it["id"] for it in runner.load_items(path, split="test")] == ["q0", "q2", "q4"]
+    assert [it["id"] for it in runner.load_items(path, limit=1, split="dev")] == ["q1"]
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text('{"id": "a", "type": "number"}\n', encoding="utf-8")
+    with pytest.raises(BadRequest, match="split 'dev'"):
+        runner.load_items(plain, split="dev")
+
 
 def test_sample_items_keeps_every_type_in_proportion_and_set_order():
     types = ["number"] * 60 + ["list"] * 30 + ["unanswerable"] * 9 + ["summary"]

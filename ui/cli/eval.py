@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
     p.add_argument("--sample", type=int, help="evaluate about N questions, every type in proportion "
                                               "(for slow local-LLM runs)")
+    p.add_argument("--split", choices=("dev", "test"),
+                   help="only this half of a set that has one (tune on dev, report test)")
     p.add_argument("--compare", action="store_true", help="also run the naive, bm25 and dense baselines")
     p.add_argument("--systems", type=parse_systems,
                    help="comma-separated subset of naive,bm25,dense,full to compare (naive re-embeds the corpus)")
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.set in ADAPTERS:
         set_path, settings = adapted_set(args, settings, out)
         limit = None  # the adapter already kept the first N questions and their documents
-    report = run_eval(set_path, settings, k=args.k or settings.k, limit=limit, sample=args.sample,
+    report = run_eval(set_path, settings, k=args.k or settings.k, limit=limit, sample=args.sample, split=args.split,
                       compare=args.systems or args.compare,
                       out_dir=out, resume=not args.fresh, progress=not args.no_progress, retrieval_only=args.retrieval_only)
     if args.json:
