@@ -1,4 +1,4 @@
-"""Tests for ingest/parse.py (and ingest/normalize.py, which it exports for search)."""
+"""Tests for ingest/parse.py."""
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from ingest.normalize import normalize_for_search
 from ingest.parse import load_manifest, parse_file
 from rag.errors import BadDocument
 from rag.types import DOC_TYPES
@@ -33,31 +32,6 @@ def timed_parse(corpus_dir, manifest):
 @pytest.fixture(scope="module")
 def corpus_docs(timed_parse):
     return timed_parse[0]
-
-
-def test_normalize_for_search_folds_width_script_and_case():
-    assert normalize_for_search("國務院ＡＢＣ１２３，關於GDP") == "国务院abc123,关于gdp"
-
-
-def test_normalize_for_search_empty():
-    assert normalize_for_search("") == ""
-
-
-def test_normalize_for_search_phrase_conversions():
-    # phrase entries: 沈 alone is unchanged, 乾 alone becomes 干, 乾隆 is kept
-    assert normalize_for_search("沈默，乾淨，乾隆年間") == "沉默,干净,乾隆年间"
-
-
-def test_normalize_for_search_equals_full_opencc(corpus_dir):
-    import unicodedata
-
-    from opencc import OpenCC
-
-    full = OpenCC("t2s")
-    for rel in ("national_gwr/cn_gwr_1954.txt", "cpc_congress/cpc03_report.txt", DISTRICT,
-                "xi_speeches/xi_20250901_2.txt"):
-        text = (corpus_dir / rel).read_text(encoding="utf-8")[:4000]
-        assert normalize_for_search(text) == full.convert(unicodedata.normalize("NFKC", text)).lower(), rel
 
 
 def test_all_corpus_files_parse_quickly(timed_parse, manifest):

@@ -1,0 +1,84 @@
+"""Search-side text normalisation: one canonical form for matching, never for storage.
+
+``normalize_for_search`` (NFKC, OpenCC t2s, lowercase) feeds BM25 and every string
+comparison; ``norm`` keeps only its CJK letters and digits; ``bigrams`` are the
+character pairs that overlap measures count.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_CJK_OR_ALNUM = re.compile(r"[\u3400-\u9fff0-9a-z]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> OpenCC:
+    # Building the converter loads dictionaries; do it once per process.
+    converter = OpenCC("t2s")
+    converter.convert("")
+    return converter
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> frozenset[str] | None:
+    """Characters without which a piece of text cannot change under t2s (None: unknown).
+
+    The pure-Python OpenCC is slow (~150k chars/s) and almost all of our text is
+    already simplified. A dictionary entry can only change a piece if the piece
+    contains a character the entry rewrites, so pieces free of those characters
+    are skipped; the result is identical to converting everything.
+    """
+    try:
+        entries = [(k, v) for group in _t2s()._dict_chain_data for _, _, table in group
+                   for k, v in table.items()]
+    except (AttributeError, TypeError, ValueError):  # another opencc build: convert everything
+        return None
+    chars: set[str] = set()
+    for key, value in entries:
+        for option in value.split(" "):
+            if len(option) != len(key):
+                chars.update(key)
+            else:
+                chars.update(k for k, o in zip(key, option) if k != o)
+    return frozenset(chars)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s, converting only the pieces (between separators) that can change."""
+    converter, triggers = _t2s(), _triggers()
+    if triggers is None:
+        return converter.convert(text)
+    if triggers.isdisjoint(text):
+        return text
+    # OpenCC itself converts piece by piece between these separators.
+    pieces = converter.split_chars_re.split(text)
+    return "".join(converter.convert(p) if i % 2 == 0 and not triggers.isdisjoint(p) else p
+                   for i, p in enumerate(pieces))
+
+
+def normalize_for_search(text: str) -> str:
+    """NFKC, traditional→simplified Chinese (OpenCC t2s), then lowercase.
+
+    Used for BM25 tokens and string matching only; stored paragraph text stays
+    verbatim so citations quote the original characters.
+    """
+    if not text:
+        return ""
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+def norm(text: str) -> str:
+    """Matching form: NFKC, simplified, lowercase, only CJK letters and digits kept."""
+    return "".join(_CJK_OR_ALNUM.findall(normalize_for_search(text)))
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the matching form (a single character counts as itself)."""
+    t = norm(text)
+    if len(t) == 1:
+        return {t}
+    return {t[i:i + 2] for i in range(len(t) - 1)}

@@ -1,0 +1,55 @@
+"""Years: how they are written, relative-year words, CPC congress years.
+
+``year_mentions`` reads single years from a normalized question (digits, ``25年``
+before an economic word, 今年/去年…); ``RANGE_RE`` reads ``2019-2023年``. The
+relative-year words come in two registers: ``SPOKEN_RELATIVE_YEARS`` are what users
+say (and what questions are parsed for); ``RELATIVE_YEARS`` adds the reports' own
+本年/上年/过去一年, which in a question usually mean the named report's year, not
+the corpus's.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.text.numerals import YEAR_DIGITS, year_digits_to_arabic
+
+YEAR_PAT = r"(?:1[89]\d\d|20\d\d)"
+# A year written with digits of any width or Chinese digits ("2025年", "二〇二五年", "25年").
+YEAR_WORD = rf"[0-9０-９{YEAR_DIGITS}]{{2,4}}年"
+_CN_YEAR = re.compile(rf"[{YEAR_DIGITS}]{{4}}(?=年)")
+RANGE_RE = re.compile(rf"(?<![\d.])({YEAR_PAT})\s*年?\s*(?:-|–|—|~|至|到)\s*({YEAR_PAT})\s*年")
+_YEAR = re.compile(rf"(?<![\d.])({YEAR_PAT})(?:\s*年度?|(?=\s*(?:和|与|及|、|跟|以及|,)\s*{YEAR_PAT}\s*年"
+                   r"|\s*(?:政府工作报告|两会|新年贺词)|\s*[?？]?\s*$))")
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?=的?(?:政府工作报告|两会|gdp|国内生产总值|经济|增长|预期|目标))", re.I)
+
+SPOKEN_RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
+RELATIVE_YEARS = SPOKEN_RELATIVE_YEARS | {"本年": 0, "上年": -1, "过去一年": -1}
+_SPOKEN_RE = re.compile("|".join(SPOKEN_RELATIVE_YEARS))
+
+# Congress number -> year it was held (1st 1921 … 20th 2022).
+CONGRESS_YEARS: dict[int, int] = {
+    1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956, 9: 1969,
+    10: 1973, 11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007,
+    18: 2012, 19: 2017, 20: 2022,
+}
+
+
+def chinese_years_as_digits(text: str) -> str:
+    """Years written in Chinese digits as ASCII digits (``二〇二五年`` → ``2025年``)."""
+    return _CN_YEAR.sub(lambda m: year_digits_to_arabic(m.group()), text)
+
+
+def year_mentions(norm: str, anchor: int) -> list[tuple[int, int, int]]:
+    """Single years named in normalized text as (year, start, end); relative years use ``anchor``."""
+    found = [(int(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(norm)]
+    for m in _SHORT_YEAR.finditer(norm):
+        yy = int(m.group(1))
+        found.append((2000 + yy if yy <= 30 else 1900 + yy, m.start(), m.end()))
+    found += [(anchor + SPOKEN_RELATIVE_YEARS[m.group()], m.start(), m.end()) for m in _SPOKEN_RE.finditer(norm)]
+    ranged = [m.span() for m in RANGE_RE.finditer(norm)]
+    return sorted(y for y in found if not any(a <= y[1] < b for a, b in ranged))
+
+
+def relative_offsets(text: str) -> set[int]:
+    """Offsets from the document's own year of the relative-year words ``text`` uses (去年 → -1)."""
+    return {offset for word, offset in RELATIVE_YEARS.items() if word in text}
