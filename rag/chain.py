@@ -20,6 +20,7 @@ from rag.config import Settings
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.extractive import RELEVANCE_MIN, extractive_picks, missing_names, relevance
 from rag.prompts import PROMPT, build_context
+from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Answer, RetrievedChunk
 from rag.verify import Evidence, Verified, verify
 
@@ -37,7 +38,8 @@ class Deps:
 
     @classmethod
     def default(cls) -> "Deps":
-        from rag.query import analyze, condense
+        from rag.followup import condense
+        from rag.query import analyze
         from rag.retrieve import retrieve
 
         return cls(analyze=analyze, retrieve=retrieve, condense=condense)
@@ -131,9 +133,6 @@ class Stages:
         if checked.refusals and state.get("mode") != "quote":
             text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
         return {"result": base | {"answer": text, "citations": citations}}
-
-
-_TERMINAL = "。！？!?；;…"
 
 
 def _with_marks(text: str, marks: list[int]) -> str:

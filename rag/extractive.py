@@ -10,16 +10,22 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from rag.regions import cn_number
-from rag.sentences import bigrams, extract_numbers, norm, number_supported, person_names, quoted_terms, words
+from rag.text import alternation
+from rag.text.doctypes import REPORT_NOUNS, RESOLUTION_NOUN
+from rag.text.indicators import named_indicators
+from rag.text.normalize import bigrams, norm
+from rag.text.numerals import SMALL_NUMERALS, cn_number, extract_numbers, number_supported
+from rag.text.questions import QUESTION_WORDS_PATTERN
+from rag.text.recognizers import quoted_terms
+from rag.text.sentences import TERMINATORS
+from rag.text.words import person_names, words
+from rag.text.years import YEAR_WORD
 from rag.verify import Evidence
 
 # Question words and document names say what kind of answer is wanted, not what
 # it is about, so they are removed before measuring overlap.
-_QUESTION_NOISE = re.compile(
-    r"请问|多少|什么|哪些|哪个|哪里|哪几|怎么|怎样|如何|是否|有没有|是不是|分别|吗|呢|？|\?"
-    r"|政府工作报告|工作报告|报告|讲话|决议|提出|的|了|[0-9０-９〇零一二三四五六七八九]{2,4}年")
-_SPELLED_OUT = (("gdp", "生产总值"), ("cpi", "居民消费价格"))
+_QUESTION_NOISE = re.compile(rf"{QUESTION_WORDS_PATTERN}|？|\?|{alternation((*REPORT_NOUNS, RESOLUTION_NOUN))}"
+                             rf"|提出|的|了|{YEAR_WORD}")
 # Questions asking for a quantity: sentences with a number get a bonus.
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|比例|比重|增速|规模|总额|总量|率")
 # Share of the question's content bigrams that some retrieved paragraph must
@@ -44,13 +50,13 @@ MAX_SENTENCES = 3
 # sentences as the items asked for (at most MAX_LIST_SENTENCES) may be picked.
 _WANTS_LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十0-9]+[个项类种条句点方面大]|有哪|分别是什么|列举")
 _LIST_COUNT = re.compile(r"哪([两二三四五六七八九十0-9]+)")
-_ENUMERATES = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)、]|^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是)"
+_ENUMERATES = re.compile(rf"^[（(]?[{SMALL_NUMERALS}]+[）)、]|^(?:第[{SMALL_NUMERALS}]+|[{SMALL_NUMERALS}]+是)"
                          r"|[^、，。；]+、[^、，。；]+、")
 LIST_BONUS = 0.15
 MAX_LIST_SENTENCES = 6
 # A numbered heading line ("二、全面准确把握……的目标要求") names a topic, it does not list
 # answers: it gets no enumeration bonus.
-_HEADING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、]|[0-9]+[.．、])[^。！？；!?;]{0,48}$")
+_HEADING = re.compile(rf"^(?:[（(]?[{SMALL_NUMERALS}]+[）)、]|[0-9]+[.．、])[^{TERMINATORS}]{{0,48}}$")
 # A question in several parts ("赤字率是多少？财政赤字总额呢？") gets a sentence per part.
 _PARTS = re.compile(r"[^？?]+[？?]?")
 # Reports state last year's results and this year's targets side by side, in the same words.
@@ -64,7 +70,7 @@ _STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]
 @lru_cache(maxsize=4096)
 def question_bigrams(question: str) -> frozenset[str]:
     """The question's content bigrams: the bigrams inside its jieba words of two or more
-    characters, with question words, years and document names removed; GDP/CPI spelled
+    characters, with question words, years and document names removed; GDP/CPI/PPI spelled
     as the reports spell them.
 
     Bigrams across word boundaries ("总理是谁" → 理是) and one-character words (里, 作,
@@ -75,9 +81,8 @@ def question_bigrams(question: str) -> frozenset[str]:
     for word in words(_QUESTION_NOISE.sub(" ", question)):
         if len(norm(word)) >= 2:
             content |= bigrams(word)
-    for short, long in _SPELLED_OUT:
-        if re.search(short, question, flags=re.IGNORECASE):
-            content |= bigrams(long)
+    for indicator in named_indicators(question):
+        content |= bigrams(indicator.stem)
     return frozenset({b for b in content if not b.isdigit()} or bigrams(question))
 
 

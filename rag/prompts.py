@@ -13,7 +13,8 @@ import re
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.extractive import question_bigrams
-from rag.sentences import bigrams
+from rag.text.normalize import bigrams
+from rag.text.numerals import SMALL_NUMERALS
 from rag.verify import Evidence
 
 REFUSAL = "资料中没有相关信息"
@@ -37,7 +38,7 @@ SHORT_PARAGRAPH = 160
 WINDOW_SENTENCES = 3
 MAX_SOURCES = 8
 _GAP = "……"
-_ENUMERATED = re.compile(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，,、]|[（(][一二三四五六七八九十]+[)）]")
+_ENUMERATED = re.compile(rf"[{SMALL_NUMERALS}]是|第[{SMALL_NUMERALS}]+[，,、]|[（(][{SMALL_NUMERALS}]+[)）]")
 
 
 def window(question: str, ev: Evidence) -> str:

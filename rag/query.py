@@ -24,24 +24,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from rag.regions import (CONGRESS_ANY_RE, CONGRESS_RE, CONGRESS_YEARS, DISTRICT_RE, ECONOMIC_RE, GWR_RE,
-                          LEADER_DOC_RE, LEADER_RE, NATIONAL, PROVINCIAL_CUE_RE, RANGE_RE, TARGET_RE, cn_number,
-                          drop_mention, find_other_places, follows_document, names_document, normalize_question,
-                          new_year_addresses, owning_places, region_mentions, search_keywords,
-                          strip_scope, year_mentions)
-from rag.regions import condense  # re-exported: the multi-turn default sits with the mention finders
+from rag.scope import drop_mention, new_year_addresses, owning_places, search_keywords, strip_scope
+from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT, DISTRICT_RE, DOC_TYPE_LABELS, GWR_RE,
+                               LEADER, LEADER_DOC_RE, LEADER_RE, NATIONAL_GWR, PROVINCIAL_CUE_RE, PROVINCIAL_GWR,
+                               RESOLUTION, RESOLUTION_NOUN, follows_document, names_document)
+from rag.text.indicators import ECONOMIC_RE
+from rag.text.numerals import cn_number
+from rag.text.places import NATIONAL, find_other_places, region_mentions
+from rag.text.questions import TARGET_RE, normalize_question
+from rag.text.years import CONGRESS_YEARS, RANGE_RE, year_mentions
 from rag.types import Filters
-
-NATIONAL_GWR = "national_government_work_report"
-PROVINCIAL_GWR = "provincial_government_work_report"
-RESOLUTION = "npc_resolution_on_government_work_report"
-CONGRESS = "cpc_national_congress_report"
-LEADER = "leader_speech"
-DISTRICT = "district_party_secretary_speech"
-
-DOC_TYPE_ZH = {NATIONAL_GWR: "国务院政府工作报告", PROVINCIAL_GWR: "省级政府工作报告",
-               RESOLUTION: "全国人大关于政府工作报告的决议", CONGRESS: "党的全国代表大会报告",
-               LEADER: "习近平讲话", DISTRICT: "区委书记讲话"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,7 @@ def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
     soft: list[str] = []
     if congress or CONGRESS_ANY_RE.search(norm):
         types.append(CONGRESS)
-    if "决议" in norm:
+    if RESOLUTION_NOUN in norm:
         types.append(RESOLUTION)
     gwr = "" if not GWR_RE.search(norm) or RESOLUTION in types or CONGRESS in types else (
         "provincial" if PROVINCIAL_CUE_RE.search(norm) else "auto")
@@ -211,7 +203,7 @@ def describe_scope(filters: Filters) -> str:
     if filters.year_from:
         years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
                  else f"{filters.year_from}-{filters.year_to}年")
-    types = "、".join("政府工作报告" if t == PROVINCIAL_GWR and filters.regions else DOC_TYPE_ZH.get(t, t)
+    types = "、".join("政府工作报告" if t == PROVINCIAL_GWR and filters.regions else DOC_TYPE_LABELS.get(t, t)
                      for t in filters.doc_types) or "文档"
     return f"{years}{'、'.join(filters.regions)}{types}"
 
@@ -223,7 +215,7 @@ def searched_titles(docs: Sequence[dict], limit: int = 5) -> tuple[str, ...]:
     groups: dict[str, list[int]] = {}
     for d in docs:
         groups.setdefault(d.get("doc_type") or "other", []).append(d.get("year") or 0)
-    return tuple(f"{DOC_TYPE_ZH.get(t, t)}（{len(ys)}份，{min(ys)}-{max(ys)}年）" for t, ys in groups.items())
+    return tuple(f"{DOC_TYPE_LABELS.get(t, t)}（{len(ys)}份，{min(ys)}-{max(ys)}年）" for t, ys in groups.items())
 
 
 def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
@@ -253,7 +245,7 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
             reason = f"语料库中没有{describe_scope(filters)}"
     gone = "" if reason else _missing_content_year(r, boost, filters, catalog)
     if gone:
-        types = "、".join(DOC_TYPE_ZH.get(t, t) for t in (filters.doc_types or boost.doc_types))
+        types = "、".join(DOC_TYPE_LABELS.get(t, t) for t in (filters.doc_types or boost.doc_types))
         reason = f"语料库中没有涉及{gone}的{types}"
     focused = strip_scope(query, filters)
     return QueryPlan(question=question, query=focused, keywords=search_keywords(focused),
@@ -301,5 +293,4 @@ def analyze(question: str, catalog_meta: Sequence[dict], scope: Filters | None =
                    notes=tuple(f"{m}，其余部分照常检索" for m in missing if len(missing) < len(subs)))
 
 
-__all__ = ["Boost", "QueryPlan", "analyze", "anchor_year", "condense", "describe_scope", "matches",
-           "normalize_question", "DOC_TYPE_ZH"]
+__all__ = ["Boost", "QueryPlan", "analyze", "anchor_year", "describe_scope", "matches"]

@@ -34,7 +34,7 @@ from pydantic import ConfigDict
 
 from rag.config import Settings
 from rag.query import Boost, QueryPlan, analyze
-from rag.sentences import norm
+from rag.text.normalize import norm
 from rag.types import Chunk, Filters, RetrievedChunk
 
 BOOST_WEIGHT = 0.5

@@ -2,7 +2,7 @@
 
 The model's own [n] markers are ignored. Every sentence is aligned to the
 paragraph(s) that support it: all its numbers (kind and value, see
-``rag.sentences.extract_numbers``) and names must occur there, as must its quoted
+``rag.text.numerals.extract_numbers``) and names must occur there, as must its quoted
 terms, and enough of its character bigrams (``MIN_COVERAGE``). Sentences that
 fail are removed and reported as unsupported; when a sentence failed only on a
 number, the source text wins and its verbatim sentence replaces the claim.
@@ -18,9 +18,13 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
 
-from rag.sentences import (Number, bigrams, entities, extract_numbers, is_instruction, is_refusal,
-                           norm, number_supported, quoted_terms, sentence_spans, split_sentences,
-                           strip_citations)
+from rag.text.normalize import bigrams, norm
+from rag.text.numerals import Number, extract_numbers, number_supported
+from rag.text.places import PLACE_SUFFIXES
+from rag.text.recognizers import is_instruction, is_refusal, quoted_terms, strip_citations
+from rag.text.sentences import sentence_spans, split_sentences
+from rag.text.words import entities
+from rag.text.years import relative_offsets
 
 # Share of a sentence's bigrams (those not copied from the question) that must
 # occur in the supporting paragraph. Paraphrases of government text keep most
@@ -33,7 +37,6 @@ MIN_BIGRAMS = 2
 _LIST_MARK = re.compile(r"^\s*(?:(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*|[-*•·]\s+)")
 _LEAD_IN = re.compile(r"^(?:答[:：]|根据(?:所?提供的|以上|上述)?(?:资料|材料|信息|报告)(?:内容)?[，,：:]?|(?:资料|材料)(?:中)?(?:显示|指出)[，,：:]?)\s*")
 _LABEL_CHARS = 15
-_YEAR_WORDS = {"今年": 0, "本年": 0, "过去一年": -1, "去年": -1, "上年": -1, "明年": 1}
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class Evidence:
         nums = extract_numbers(self.support)
         if self.year:
             nums.add(("year", Decimal(self.year)))
-            nums |= {("year", Decimal(self.year + d)) for word, d in _YEAR_WORDS.items() if word in self.text}
+            nums |= {("year", Decimal(self.year + d)) for d in relative_offsets(self.text)}
             if not self.section and "今年" not in self.text:
                 # A report without a detected heading path: a paragraph that does not speak of
                 # 今年 reviews the year before (sectioned reports say so in their heading).
@@ -148,7 +151,7 @@ def _facts_ok(sentence: str, evs: list[Evidence]) -> tuple[bool, bool]:
     names = "\n".join(e.names for e in evs)
     nums_ok = all(number_supported(x, nums) for x in extract_numbers(sentence))
     terms = entities(sentence) | quoted_terms(sentence)
-    names_ok = all(t in names or t.rstrip("省市区县") in names for t in terms)
+    names_ok = all(t in names or t.rstrip(PLACE_SUFFIXES) in names for t in terms)
     return nums_ok, names_ok
 
 

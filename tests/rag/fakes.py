@@ -12,7 +12,7 @@ from langchain_core.outputs import ChatResult
 
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.retrieve import Hit
-from rag.sentences import bigrams
+from rag.text.normalize import bigrams
 from rag.types import Document, Filters, Paragraph, chunk_id
 
 

@@ -8,7 +8,7 @@ import pytest
 from rag.answer import answer, answer_stream, clean_question
 from rag.chain import Deps
 from rag.errors import BadRequest
-from rag.sentences import strip_citations
+from rag.text.recognizers import strip_citations
 from rag.types import Answer
 from tests.rag.fakes import (FailingChatModel, FakeIndex, corpus_doc, fake_analyze, fake_condense,
                              fake_retrieve, make_doc, scripted)

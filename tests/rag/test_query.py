@@ -5,9 +5,12 @@ import json
 
 import pytest
 
-from rag.query import (CONGRESS, DISTRICT, LEADER, NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION, analyze,
-                       anchor_year, describe_scope, matches)
-from rag.regions import PROVINCES, cn_number, condense, find_provinces, normalize_question
+from rag.followup import condense
+from rag.query import analyze, anchor_year, describe_scope, matches
+from rag.text.doctypes import CONGRESS, DISTRICT, LEADER, NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION
+from rag.text.numerals import cn_number
+from rag.text.places import PROVINCES, find_provinces
+from rag.text.questions import normalize_question
 from rag.types import Filters
 
 

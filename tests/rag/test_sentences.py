@@ -3,8 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from rag.sentences import (cn_to_decimal, entities, extract_numbers, is_instruction, is_refusal,
-                           number_supported, sentence_spans, split_sentences, strip_citations)
+from rag.text.numerals import cn_to_decimal, extract_numbers, number_supported
+from rag.text.recognizers import is_instruction, is_refusal, strip_citations
+from rag.text.sentences import sentence_spans, split_sentences
+from rag.text.words import entities
 
 
 def test_spans_are_exact_substrings_and_keep_terminators():
