@@ -27,16 +27,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest.chunking import chunk_document, embed_text  # noqa: E402
+from ingest.chunking import chunk_document  # noqa: E402
 from ingest.clean import clean_text  # noqa: E402
 from ingest.loaders import load_text  # noqa: E402
-from ingest.normalize import normalize_for_search  # noqa: E402
 from ingest.parse import load_manifest, parse_file  # noqa: E402
 from ingest.pipeline import discover, ingest  # noqa: E402
 from ingest.structure import structure  # noqa: E402
 from rag.config import apply_process_environment, load_settings  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
+from rag.text.normalize import normalize_for_search  # noqa: E402
 from rag.tokens import cl100k  # noqa: E402
+from rag.types import embed_text  # noqa: E402
 
 
 def sample(files: list[Path], limit: int | None) -> list[Path]:

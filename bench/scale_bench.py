@@ -96,7 +96,7 @@ def run_dense(n: int, queries: int, k: int) -> dict:
 
 def corpus_chunks(corpus: Path) -> list[str]:
     """The corpus text normalised for search and packed into ~CHUNK_CHARS pieces at paragraph ends."""
-    from ingest.normalize import normalize_for_search
+    from rag.text.normalize import normalize_for_search
 
     chunks, current = [], ""
     for path in sorted(corpus.rglob("*.txt")):

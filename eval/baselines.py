@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Settings
+from rag.text.sentences import TERMINATORS
 from rag.types import Answer, RetrievedChunk
 
 Ranked = list[tuple[str, str]]
 SYSTEMS = ("naive", "bm25", "dense", "full")
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_SENTENCE = re.compile(rf"[^{TERMINATORS}\n]+[{TERMINATORS}]?")
 _REFUSAL = ("没有相关信息", "没有找到", "无法回答", "未提及", "没有提及", "无法确定")
 NAIVE_PROMPT = "请根据以下资料回答问题。如果资料中没有答案，请回答“资料中没有相关信息”。\n\n资料：\n{context}\n\n问题：{question}\n回答："
 

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from rag.errors import BadDocument
+from rag.text.sentences import PARAGRAPH_END
 
 # 20 MiB of Chinese text is about the whole 224-document corpus (~20k chunks): beyond that one file
 # would dominate the index, the BM25 rebuild peaks at gigabytes and embedding takes hours.
@@ -22,7 +23,6 @@ SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"})
 # Share of undecodable bytes / control characters above which a file is not text.
 MAX_BAD_RATIO = 0.05
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SENTENCE_END = "。！？；：…!?;:"
 
 
 class LoaderWarning(UserWarning):
@@ -200,7 +200,7 @@ def reflow_pdf_lines(page_text: str) -> str:
         return "\n".join(lines)
     out = [lines[0]]
     for prev, line in zip(lines, lines[1:]):
-        if len(prev) >= width - 1 and prev[-1] not in _SENTENCE_END:
+        if len(prev) >= width - 1 and prev[-1] not in PARAGRAPH_END:
             out[-1] += line
         else:
             out.append(line)

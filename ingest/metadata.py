@@ -12,13 +12,14 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ingest.structure import heading_of
+from rag.text.doctypes import (CONGRESS, DISTRICT, LEADER, LOCAL_GWR, NATIONAL_GWR, OTHER, PROVINCIAL_GWR,
+                               RESOLUTION)
+from rag.text.places import NATIONAL, NATIONAL_BODY_RE, PROVINCE_LEVEL, REGION_TAIL
+from rag.text.sentences import FULL_STOPS
 from rag.types import Paragraph
 
 HEAD = 8  # front matter lives in the first few paragraphs
 OPENING_CHARS = 6000  # where a speech says which year it plans for
-PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-             "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
-             "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
 _ROLE = r"(?:代理?)?(?:省长|市长|区长|县长|州长|自治区主席|主席|总理|书记|区委书记|市委书记|县委书记)"
 # Given names, not the place/organ words that precede a role ("区委书记", "15日龚正市长").
 _NAME = r"(?:[^\W\d_日年月委省市区县府部局长在的]{1,6}·[^\W\d_]{1,8}|[^\W\d_日年月委省市区县府部局长在的]{2,3})"
@@ -32,7 +33,6 @@ _TITLE_NAME = re.compile(rf"^(?P<name>{_NAME})在.{{2,60}}(?:讲话|致辞|演�
 _OCCASION = re.compile(r"(?:召开|举行|在)(?P<occ>[^，。,；;“”\"]{4,50}?"
                        r"(?:会议|全会|大会|座谈会|峰会|论坛|典礼|团拜会|茶话会|开幕式|招待会|宴会))(?:上|的|，|。|$)")
 _PLAN_YEAR = re.compile(r"(\d{4})\s*年(?:工作|经济工作|政府工作|重点工作|主要任务|经济社会发展|工作总体要求)")
-_REGION_TAIL = r"(?:省|市|自治区|壮族|回族|维吾尔|政府|人民代表大会|第)"
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])(?!\d)")
 _PATH_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
 
@@ -82,7 +82,7 @@ def _title_part(line: str) -> str | None:
     part = re.split(r"[（(]\s*\d{4}\s*年|※", line)[0].strip()
     if not part or len(part) > 120 or part.endswith(("：", ":")) or _SOURCE_LINE.match(part):
         return None
-    if re.search(r"[。！？!?]", part) or part.startswith(("——", "--", "（", "(")) or _DATE.match(part):
+    if re.search(f"[{FULL_STOPS}]", part) or part.startswith(("——", "--", "（", "(")) or _DATE.match(part):
         return None
     # A long or comma-laden line without a "——在…上的讲话" subtitle is a body sentence.
     if heading_of(part) is not None or ("——" not in part and (len(part) > 60 or part.count("，") >= 2)):
@@ -157,12 +157,11 @@ def find_source_line(head: list[str]) -> str | None:
 def find_region(front: str, occasion: str | None) -> str | None:
     """A province-level region named in the front matter or occasion; 全国 for national bodies."""
     for text in (front, occasion or ""):
-        for name in PROVINCES:
-            if re.search(name + _REGION_TAIL, text):
+        for name in PROVINCE_LEVEL:
+            if re.search(name + REGION_TAIL, text):
                 return name
-    joined = front + (occasion or "")
-    if re.search(r"国务院|全国人民代表大会|中国共产党.*全国代表大会|中华人民共和国", joined):
-        return "全国"
+    if NATIONAL_BODY_RE.search(front + (occasion or "")):
+        return NATIONAL
     return None
 
 
@@ -170,34 +169,34 @@ def classify(title: str, occasion: str | None, role: str | None) -> str:
     """Map title/occasion/role onto one of ``rag.types.DOC_TYPES`` (``other`` if unsure)."""
     text = title + (occasion or "")
     if "关于政府工作报告的决议" in text:
-        kind = "npc_resolution_on_government_work_report"
+        kind = RESOLUTION
     elif re.search(r"政府工作报告|报告政府工作", text):
         if "国务院" in text or "全国人民代表大会" in text:
-            kind = "national_government_work_report"
-        elif any(re.search(p + _REGION_TAIL, text) for p in PROVINCES) or re.search(r"省|自治区", text):
-            kind = "provincial_government_work_report"
+            kind = NATIONAL_GWR
+        elif any(re.search(p + REGION_TAIL, text) for p in PROVINCE_LEVEL) or re.search(r"省|自治区", text):
+            kind = PROVINCIAL_GWR
         else:
-            kind = "local_government_work_report"
+            kind = LOCAL_GWR
     elif re.search(r"中国共产党第.+次全国代表大会", text) and "报告" in text:
-        kind = "cpc_national_congress_report"
+        kind = CONGRESS
     elif role and "书记" in role and "区委" in text + role:
-        kind = "district_party_secretary_speech"
+        kind = DISTRICT
     elif re.search(r"讲话|致辞|演讲|贺词|祝酒辞|发言", text):
-        kind = "leader_speech"
+        kind = LEADER
     else:
-        kind = "other"
+        kind = OTHER
     return kind
 
 
 def level_of(doc_type: str, region: str | None) -> str | None:
     """national / provincial / district / local, when it can be told."""
-    if doc_type == "district_party_secretary_speech":
+    if doc_type == DISTRICT:
         return "district"
-    if region == "全国":
+    if region == NATIONAL:
         return "national"
-    if doc_type == "provincial_government_work_report" or region in PROVINCES:
+    if doc_type == PROVINCIAL_GWR or region in PROVINCE_LEVEL:
         return "provincial"
-    if doc_type == "local_government_work_report":
+    if doc_type == LOCAL_GWR:
         return "local"
     return None
 

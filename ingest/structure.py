@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from rag.text.numerals import NUMERAL_CHARS, numeral_value
+from rag.text.sentences import FULL_STOPS
 from rag.types import Paragraph
 
-_NUM = "一二三四五六七八九十百零〇两"
+_NUM = NUMERAL_CHARS
 _LEVELS: list[tuple[int, re.Pattern]] = [
     (0, re.compile(rf"^第[{_NUM}\d]+(部分|章|编|篇)")),
     (1, re.compile(rf"^[{_NUM}]+(?:、|$)")),  # a bare "二" line heads a part in older reports
@@ -22,8 +24,7 @@ _LEVELS: list[tuple[int, re.Pattern]] = [
 ]
 MAX_HEADING = 60
 _MARKDOWN = re.compile(r"^#{1,6}\s+")  # "## 一、…" in .md files
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_SENTENCE_END = re.compile(r"[。！？!?]")
+_SENTENCE_END = re.compile(f"[{FULL_STOPS}]")
 _DEFINITION = re.compile(r"[：:]")  # glossary entries ("1.“两新”：…") are not headings
 # Heading labels get canonical (full-width) punctuation so paths read the same
 # whether the source used ASCII or full-width marks.
@@ -94,19 +95,7 @@ def heading_of(line: str) -> tuple[int, str, int] | None:
 def enumerator_value(enumerator: str) -> int:
     """The number in ``第三部分``, ``十二、``, ``（四）`` or ``7.``."""
     digits = re.sub(r"\D", "", enumerator)
-    if digits:
-        return int(digits)
-    value, current = 0, 0
-    for ch in enumerator:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            value += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            value += (current or 1) * 100
-            current = 0
-    return value + current
+    return int(digits) if digits else numeral_value(enumerator)
 
 
 def _is_standalone(line: str) -> bool:

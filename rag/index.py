@@ -12,14 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.chunking import embed_text
-from ingest.normalize import normalize_for_search
 from rag.catalog import Catalog
 from rag.config import Settings
 from rag.embed import Embedder, get_embedder
 from rag.errors import IndexMismatch, IndexNotFound
 from rag.lexical import LexicalIndex
-from rag.types import Chunk, Document, Filters, Paragraph
+from rag.text.normalize import normalize_for_search
+from rag.types import Chunk, Document, Filters, Paragraph, embed_text
 from rag.vectors import VectorStore, collection_name, make_client
 
 SCHEMA_VERSION = 1

@@ -18,8 +18,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from ingest.normalize import normalize_for_search
 from rag.bm25 import bm25_scores, build_bm25, top_k
+from rag.text.normalize import normalize_for_search
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")

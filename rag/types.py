@@ -103,6 +103,13 @@ class Chunk:
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+def embed_text(chunk: Chunk, embed_section: bool) -> str:
+    """The text that is embedded for ``chunk``: section path + newline + text, or just the text."""
+    if embed_section and chunk.section:
+        return f"{chunk.section}\n{chunk.text}"
+    return chunk.text
+
+
 @dataclass(frozen=True)
 class Filters:
     """Metadata filters for retrieval. Empty tuples and None mean 'no constraint'."""

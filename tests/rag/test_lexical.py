@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from rag.lexical import LexicalIndex, tokenize
-
-from ingest.normalize import normalize_for_search
+from rag.text.normalize import normalize_for_search
 
 RAW = [("a#1-1", "发展新质生产力，推动科技创新。"), ("b#1-1", "稳定就业，增加居民收入。"),
        ("c#1-1", "科技自立自強，GDP增长5.0%。"), ("d#1-1", "加强生态环境保护。")]
