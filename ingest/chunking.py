@@ -1,10 +1,11 @@
 """Paragraph-aligned chunking within a cl100k token budget.
 
 Chunks are whole consecutive paragraphs of one top-level section. A paragraph
-longer than the budget is split into parts at Chinese sentence ends only
-(。！？；…, plus closing quotes after them), so a chunk never ends inside a
-sentence; a single sentence longer than the budget stays whole. Heading-only
-paragraphs never close a chunk: they open the next one with their body.
+longer than the budget is split into parts at sentence ends only (the
+terminators of ``rag.text.sentences``, Chinese and ASCII, plus closing quotes
+after them), so a chunk never ends inside a sentence; a single sentence longer
+than the budget stays whole. Heading-only paragraphs never close a chunk: they
+open the next one with their body.
 """
 from __future__ import annotations
 
@@ -13,22 +14,10 @@ from collections.abc import Iterator
 
 import tiktoken
 
+from rag.text.sentences import sentence_pieces
 from rag.types import Chunk, Document, Paragraph, chunk_id
 
-# Sentence end: terminal punctuation (…… counts once) plus any closing quotes/brackets.
-_SENTENCE_END = re.compile(r"[。！？；…]+[”’\"'」』）)》〉]*")
 _WORDS = re.compile(r"[\W_]+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split ``text`` after each sentence end; ``"".join(result) == text``."""
-    pieces, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        pieces.append(text[start:match.end()])
-        start = match.end()
-    if start < len(text):
-        pieces.append(text[start:])
-    return pieces
 
 
 def is_heading(p: Paragraph) -> bool:
@@ -38,13 +27,6 @@ def is_heading(p: Paragraph) -> bool:
     dropped, full-width marks), the paragraph text is verbatim.
     """
     return bool(p.section) and _WORDS.sub("", p.section[-1]) == _WORDS.sub("", p.text)
-
-
-def embed_text(chunk: Chunk, embed_section: bool) -> str:
-    """The text that is embedded for ``chunk``: section path + newline + text, or just the text."""
-    if embed_section and chunk.section:
-        return f"{chunk.section}\n{chunk.text}"
-    return chunk.text
 
 
 def chunk_document(doc: Document, max_tokens: int, encoding: tiktoken.Encoding) -> list[Chunk]:
@@ -108,7 +90,7 @@ def _split_long(doc: Document, group: list[Paragraph], max_tokens: int, count) -
     """Sentence-aligned parts of the last (over-long) paragraph; leading headings join part 1."""
     *headings, long_p = group
     prefix = _join(headings)
-    parts = _pack_sentences(split_sentences(long_p.text), max_tokens, count, prefix)
+    parts = _pack_sentences(sentence_pieces(long_p.text), max_tokens, count, prefix)
     chunks = []
     for i, part in enumerate(parts, start=1):
         members = group if i == 1 else [long_p]

@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from ingest.chunking import chunk_document, embed_text, split_sentences
+from ingest.chunking import chunk_document
+from rag.text.sentences import sentence_pieces
 from rag.tokens import cl100k
-from rag.types import Document, Paragraph
+from rag.types import Document, Paragraph, embed_text
 
-SENT_END = re.compile(r"[。！？；…][”’\"'」』）)》〉]*$")
+SENT_END = re.compile(r"[。！？!?；;…][”’\"'」』）)》〉]*$")
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,9 @@ def ntok(enc, text: str) -> int:
     return len(enc.encode(text))
 
 
-def test_split_sentences_is_lossless_and_keeps_closing_quotes():
+def test_sentence_pieces_are_lossless_and_keep_closing_quotes():
     text = "他说：“我们要发展。”大家同意！真的吗？是的；好……结束"
-    parts = split_sentences(text)
+    parts = sentence_pieces(text)
     assert "".join(parts) == text
     assert parts == ["他说：“我们要发展。”", "大家同意！", "真的吗？", "是的；", "好……", "结束"]
 
@@ -58,6 +59,14 @@ def test_long_paragraph_split_at_sentence_ends_within_budget(enc):
     for c in chunks:
         assert ntok(enc, c.text) <= budget
         assert SENT_END.search(c.text), c.text
+
+
+def test_long_paragraph_splits_at_ascii_semicolons_too(enc):
+    # The district speech ends clauses with ASCII ';' and '!': those are sentence ends as well.
+    long = "".join(f"第{i}项工作要稳步推进并取得实效;" for i in range(40)) + "全面推进!"
+    chunks = chunk_document(make_doc([((), long)]), 64, enc)
+    assert len(chunks) > 2 and "".join(c.text for c in chunks) == long
+    assert all(c.text.endswith((";", "!")) for c in chunks)
 
 
 def test_single_overlong_sentence_stays_whole(enc):
@@ -115,7 +124,7 @@ def test_real_document_every_chunk_ends_at_sentence_or_paragraph_end(enc, corpus
         else:
             assert c.text == "\n".join(paragraph_texts[n] for n in c.paragraphs)
         if ntok(enc, c.text) > budget:  # only a single over-long sentence may exceed
-            assert len(split_sentences(c.text)) == 1
+            assert len(sentence_pieces(c.text)) == 1
 
 
 def test_heading_detection_ignores_canonicalised_punctuation():
