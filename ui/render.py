@@ -11,19 +11,10 @@ import re
 import uuid
 from typing import Any
 
+from rag.text.doctypes import DOC_TYPE_LABELS
 from rag.types import Answer, Citation
 
 _REF = re.compile(r"\[(\d+)\]")
-DOC_TYPE_LABELS = {
-    "national_government_work_report": "国务院政府工作报告",
-    "provincial_government_work_report": "省级政府工作报告",
-    "local_government_work_report": "地方政府工作报告",
-    "npc_resolution_on_government_work_report": "全国人大决议",
-    "cpc_national_congress_report": "党代会报告",
-    "leader_speech": "领导人讲话",
-    "district_party_secretary_speech": "区委书记讲话",
-    "other": "其他",
-}
 PHASE_LABELS = {"idle": "待命", "lexical": "解析与关键词索引中", "embedding": "向量化中", "ready": "完成",
                 "error": "出错"}
 
