@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.sentences import PARAGRAPH_END
+
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LICENCE_START = re.compile(r"^(本作品|这部作品|這部作品|此作品)")
 _LICENCE_MARK = re.compile(r"公有领域|公有領域|Public domain")
@@ -22,7 +24,8 @@ _WIKI_NOTE = re.compile(r"^注：中文维基文库社群认为")
 _WIKI_TAIL = {"Public domain", "false"}
 _INNER_GAP = re.compile(r"(?<=\S)[ \t\u3000\u2002\u2003\u00a0]{2,}(?=\S)")
 _OPENERS = "《“「『（([【"
-_CLOSERS = "》”」』）)]】、，。；：！？,.;:!?"
+# A line starting with one of these continues the line before it (a wiki link split onto its own line).
+_CLOSERS = "》”」』）)]】、，,." + PARAGRAPH_END
 
 _BANNER = re.compile(r"记住我|收藏本站|设为首页|加入收藏夹|(文库|网|站)\s*[◆|｜]")
 _META_MARKS = [re.compile(p) for p in (
