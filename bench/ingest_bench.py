@@ -37,7 +37,7 @@ from rag.config import apply_process_environment, load_settings  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
 from rag.text.normalize import normalize_for_search  # noqa: E402
 from rag.tokens import cl100k  # noqa: E402
-from rag.types import embed_text  # noqa: E402
+from rag.types import embed_text, parse_chunk_id  # noqa: E402
 
 
 def sample(files: list[Path], limit: int | None) -> list[Path]:
@@ -111,7 +111,7 @@ def sweep(corpus: Path, budgets: list[int], qa_path: Path) -> list[dict]:
     rows = []
     for budget in budgets:
         chunks = [c for d in docs for c in chunk_document(d, budget, enc)]
-        split = {(c.doc_id, c.paragraphs[-1]) for c in chunks if "." in c.chunk_id.rsplit("#", 1)[1]}
+        split = {(c.doc_id, c.paragraphs[-1]) for c in chunks if parse_chunk_id(c.chunk_id)[3] is not None}
         e5_tokens = sorted(e5.token_count(embed_text(c, True)) for c in chunks[::10])
         rows.append({"chunk_tokens": budget, "chunks": len(chunks),
                      "paragraphs_split": round(len(split) / n_paragraphs, 3),

@@ -20,7 +20,7 @@ from typing import Any
 
 from rag.config import Settings
 from rag.text.sentences import TERMINATORS
-from rag.types import Answer, RetrievedChunk
+from rag.types import Answer, RetrievedChunk, doc_id_for
 
 Ranked = list[tuple[str, str]]
 SYSTEMS = ("naive", "bm25", "dense", "full")
@@ -112,7 +112,7 @@ class NaiveRAG:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         for source in sources:
             pieces = splitter.split_text(load_text(Path(self.settings.corpus_dir) / source))
-            meta = {"source": source, "doc_id": Path(source).with_suffix("").as_posix()}
+            meta = {"source": source, "doc_id": doc_id_for(source)}
             for start in range(0, len(pieces), self.settings.embed_batch):
                 batch = pieces[start:start + self.settings.embed_batch]
                 ids = [f"{source}#{start + i}" for i in range(len(batch))]

@@ -26,13 +26,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
 
 from eval.validate import norm_for_match
-from rag.types import Citation
+from rag.types import Citation, doc_id_for
 
 KS = (1, 3, 5, 10)
 SUMMARY_KEYS = ("n", "hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "citation_precision",
@@ -41,14 +40,9 @@ SUMMARY_KEYS = ("n", "hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "cit
 _MARKER = re.compile(r"\[\d+\]")
 
 
-def doc_id_of(path: str) -> str:
-    """The doc_id of a corpus-relative path: the path without its extension."""
-    return PurePosixPath(path).with_suffix("").as_posix()
-
-
 def evidence_doc_ids(evidence: dict) -> set[str]:
     """Every doc_id in which this evidence item counts."""
-    return {doc_id_of(evidence["doc"])} | {doc_id_of(d) for d in evidence.get("alt_docs", ())}
+    return {doc_id_for(evidence["doc"])} | {doc_id_for(d) for d in evidence.get("alt_docs", ())}
 
 
 def holds(evidence: dict, doc_id: str, text: str) -> bool:

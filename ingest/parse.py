@@ -12,7 +12,7 @@ from ingest.loaders import LoaderWarning, load_text
 from ingest.metadata import extract_metadata
 from ingest.structure import structure
 from rag.errors import BadDocument
-from rag.types import Document
+from rag.types import Document, doc_id_for, source_path
 
 MANIFEST = "manifest.jsonl"
 
@@ -26,7 +26,7 @@ def parse_file(path: str | Path, root: str | Path, manifest: dict[str, dict] | N
     """
     path, root = Path(path), Path(root)
     source = source_of(path, root)
-    doc_id = source.rsplit(".", 1)[0] if "." in Path(source).name else source
+    doc_id = doc_id_for(path, root)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LoaderWarning)
         raw_text = load_text(path)
@@ -46,10 +46,7 @@ def parse_file(path: str | Path, root: str | Path, manifest: dict[str, dict] | N
 
 def source_of(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with '/' separators; the file name if it lies outside."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    return source_path(path, root)
 
 
 def load_manifest(root: str | Path) -> dict[str, dict]:

@@ -21,8 +21,8 @@ from rag.errors import LLMBusy, LLMUnavailable
 from rag.extractive import RELEVANCE_MIN, extractive_picks, missing_names, relevance
 from rag.prompts import PROMPT, build_context
 from rag.text.sentences import TERMINATORS as _TERMINAL
-from rag.types import Answer, RetrievedChunk
-from rag.verify import Evidence, Verified, verify
+from rag.types import Answer, Evidence, Passage
+from rag.verify import Verified, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
 CLOSEST = 3
@@ -57,20 +57,15 @@ def _timed(name: str, fn: Callable[[dict], dict]) -> RunnableLambda:
     return RunnableLambda(lambda state: timed_call(name, fn, state), name=name)
 
 
-def evidence_from_hits(hits: list, index) -> list[Evidence]:
-    """Each paragraph of each hit, once, in retrieval order, with its document metadata."""
+def evidence_of(passages: Sequence[Passage], index) -> list[Evidence]:
+    """Each paragraph of each passage, once, in retrieval order, with its document metadata."""
     seen, out = set(), []
-    for hit in hits:
-        meta = getattr(hit, "metadata", None) or {}
-        for n in hit.paragraphs:
-            para = None if (hit.doc_id, n) in seen else index.paragraph(hit.doc_id, n)
-            seen.add((hit.doc_id, n))
-            if para is None:
-                continue
-            out.append(Evidence(doc_id=para.doc_id, n=para.n, text=para.text, section=para.section_path,
-                                title=meta.get("title", ""), year=meta.get("year"),
-                                source=getattr(hit, "source", "") or meta.get("source", ""),
-                                region=meta.get("region"), speaker=meta.get("speaker")))
+    for passage in passages:
+        for n in passage.paragraphs:
+            para = None if (passage.doc_id, n) in seen else index.paragraph(passage.doc_id, n)
+            seen.add((passage.doc_id, n))
+            if para is not None:
+                out.append(Evidence.of(para, passage))
     return out
 
 
@@ -90,7 +85,7 @@ class Stages:
             question = self.deps.condense(question, state["history"])
         plan = self.deps.analyze(question, self.index.documents(), scope=state.get("filters"))
         hits = self.deps.retrieve(plan, self.index, self.settings, state.get("filters"))
-        evidence = evidence_from_hits(hits, self.index)
+        evidence = evidence_of(hits, self.index)
         relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
         missing = missing_names(question, evidence) if relevant else []
         return {"standalone": question, "plan": plan, "hits": hits, "evidence": evidence, "missing": missing,
@@ -124,7 +119,7 @@ class Stages:
         else:
             checked = verify(state.get("draft", ""), evidence, state["standalone"])
         base = {"question": state["question"], "unsupported": checked.unsupported,
-                "retrieval": retrieved_chunks(state["hits"]), "llm": state.get("llm", self.label),
+                "retrieval": [p.to_retrieved() for p in state["hits"]], "llm": state.get("llm", self.label),
                 "searched": list(getattr(state["plan"], "searched", ()))}
         if not state["answerable"] or checked.refused:
             text = refusal_text(state["plan"], evidence, state["standalone"], state.get("missing", []))
@@ -179,11 +174,6 @@ def fallback_label(label: str, exc: Exception) -> str:
     backend = label.split("/")[0]
     why = "busy" if isinstance(exc, LLMBusy) else "unavailable"
     return f"extractive (fallback: {backend} {why})"
-
-
-def retrieved_chunks(hits: list) -> list[RetrievedChunk]:
-    return [RetrievedChunk(chunk_id=h.chunk_id, doc_id=h.doc_id, source=getattr(h, "source", "") or "",
-                           paragraphs=list(h.paragraphs), text=h.text, score=float(h.score)) for h in hits]
 
 
 def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: Sequence[str] = ()) -> str:

@@ -20,7 +20,7 @@ from rag.text.recognizers import quoted_terms
 from rag.text.sentences import TERMINATORS
 from rag.text.words import person_names, words
 from rag.text.years import YEAR_WORD
-from rag.verify import Evidence
+from rag.types import Evidence
 
 # Question words and document names say what kind of answer is wanted, not what
 # it is about, so they are removed before measuring overlap.

@@ -15,7 +15,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.extractive import question_bigrams
 from rag.text.normalize import bigrams
 from rag.text.numerals import SMALL_NUMERALS
-from rag.verify import Evidence
+from rag.types import Evidence
 
 REFUSAL = "资料中没有相关信息"
 

@@ -1,7 +1,7 @@
 """Hybrid retrieval: BM25 + dense candidates, fused by reciprocal rank fusion.
 
 ``retrieve`` turns a question (or a ``QueryPlan`` from ``rag.query.analyze``)
-into ranked ``Hit``s:
+into ranked ``Passage``s (``rag.types``):
 
 1. hard constraints = the user's explicit ``Filters`` AND the plan's filters;
 2. lexical top ``settings.candidates`` and dense top ``settings.candidates``
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Mapping, Protocol, Sequence
 
@@ -35,7 +35,8 @@ from pydantic import ConfigDict
 from rag.config import Settings
 from rag.query import Boost, QueryPlan, analyze
 from rag.text.normalize import norm
-from rag.types import Chunk, Filters, RetrievedChunk
+from rag.text.years import FULL_YEAR_WORD
+from rag.types import Chunk, Filters, Passage, parse_chunk_id
 
 BOOST_WEIGHT = 0.5
 # Windows of this many characters that occur in at most MAX_NAMED titles are
@@ -43,7 +44,7 @@ BOOST_WEIGHT = 0.5
 # 主题教育工作会议) name a document. Shorter runs matched generic pairs like 年中/会议上.
 NAME_CHARS = 6
 MAX_NAMED = 2
-_YEAR_WORD = re.compile(r"[0-9０-９〇零一二三四五六七八九]{4}年")
+_YEAR_WORD = re.compile(FULL_YEAR_WORD)
 
 
 class SearchIndex(Protocol):
@@ -53,27 +54,6 @@ class SearchIndex(Protocol):
     def get_chunks(self, ids: list[str]) -> list[Chunk]: ...
     def dense_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
     def lexical_search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
-
-
-@dataclass
-class Hit:
-    """One retrieved chunk with its fused score and its rank in each retriever (1-based)."""
-
-    chunk_id: str
-    doc_id: str
-    paragraphs: tuple[int, ...]
-    text: str
-    score: float
-    source: str = ""
-    section: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)
-    ranks: dict[str, int] = field(default_factory=dict)
-    fallback: bool = False
-
-    def to_retrieved(self) -> RetrievedChunk:
-        """The answer-contract form of this hit."""
-        return RetrievedChunk(chunk_id=self.chunk_id, doc_id=self.doc_id, source=self.source,
-                              paragraphs=list(self.paragraphs), text=self.text, score=self.score)
 
 
 def rrf(rankings: Mapping[str, Sequence[str]], rrf_k: int,
@@ -121,7 +101,7 @@ def combine_filters(user: Filters | None, plan: Filters) -> Filters | None:
     return Filters(year_from=lo, year_to=hi, **lists)
 
 
-def interleave(lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
+def interleave(lists: Sequence[Sequence[Passage]], k: int) -> list[Passage]:
     """Round-robin merge giving each list up to ``ceil(k / len(lists))`` distinct hits.
 
     The result can hold more than ``k`` hits (``len(lists) * ceil(k / len)``), so
@@ -131,7 +111,7 @@ def interleave(lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
         return []
     quota = math.ceil(k / len(lists))
     seen: set[str] = set()
-    picked: list[list[Hit]] = []
+    picked: list[list[Passage]] = []
     for hits in lists:
         mine = [h for h in hits if h.chunk_id not in seen][:quota]
         seen.update(h.chunk_id for h in mine)
@@ -191,12 +171,8 @@ def _named_search(index: SearchIndex, plan: QueryPlan, n: int, hard: Filters | N
     return [cid for cid, _ in index.lexical_search(plan.keywords or plan.query, n, scope)] if scope else []
 
 
-def _doc_of(chunk_id: str) -> str:
-    return chunk_id.rsplit("#", 1)[0]
-
-
 def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters | None,
-          docs: Mapping[str, dict], k: int) -> list[Hit]:
+          docs: Mapping[str, dict], k: int) -> list[Passage]:
     """Search, fuse, boost and materialize the top ``k`` hits of one (sub-)plan."""
     hard = combine_filters(user, plan.filters)
     lists = _search(index, plan, settings.candidates, hard) if hard is not None else {}
@@ -207,22 +183,16 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
     lists["named"] = _named_search(index, plan, settings.candidates, user if fallback else hard, docs)
     scores = rrf(lists, settings.rrf_k, {"dense": settings.dense_weight})
     for cid in scores:
-        scores[cid] += boost_bonus(docs.get(_doc_of(cid), {}), boost, settings.rrf_k)
+        scores[cid] += boost_bonus(docs.get(parse_chunk_id(cid)[0], {}), boost, settings.rrf_k)
     top = sorted(scores, key=lambda c: (-scores[c], c))[:k]
     ranks = {name: {cid: r for r, cid in enumerate(ids, start=1)} for name, ids in lists.items()}
-    return [_hit(c, scores[c.chunk_id], {n: r[c.chunk_id] for n, r in ranks.items() if c.chunk_id in r},
-                 docs, fallback) for c in index.get_chunks(top)]
-
-
-def _hit(chunk: Chunk, score: float, ranks: dict[str, int], docs: Mapping[str, dict], fallback: bool) -> Hit:
-    meta = {**docs.get(chunk.doc_id, {}), **(chunk.meta or {})}
-    return Hit(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, paragraphs=tuple(chunk.paragraphs),
-               text=chunk.text, score=score, source=str(meta.get("source", "")), section=chunk.section,
-               metadata=meta, ranks=ranks, fallback=fallback)
+    return [Passage.of(c, scores[c.chunk_id], docs.get(c.doc_id, {}), fallback=fallback,
+                       ranks={n: r[c.chunk_id] for n, r in ranks.items() if c.chunk_id in r})
+            for c in index.get_chunks(top)]
 
 
 def retrieve(question_or_plan: str | QueryPlan, index: SearchIndex, settings: Settings,
-             filters: Filters | None = None) -> list[Hit]:
+             filters: Filters | None = None) -> list[Passage]:
     """The top ``settings.k`` chunks for a question (comparisons: ``ceil(k/n)`` per sub-plan).
 
     ``filters`` are the user's explicit filters; they are ANDed with the plan's
@@ -252,14 +222,16 @@ class HybridRetriever(BaseRetriever):
         return [to_document(h) for h in retrieve(query, self.index, self.settings, self.filters)]
 
 
-def to_document(hit: Hit) -> LCDocument:
-    """A LangChain ``Document`` for one hit (document metadata plus retrieval fields)."""
-    meta = {**hit.metadata, "chunk_id": hit.chunk_id, "doc_id": hit.doc_id, "source": hit.source,
-            "paragraphs": list(hit.paragraphs), "section": hit.section, "score": hit.score,
-            "ranks": dict(hit.ranks), "fallback": hit.fallback}
-    return LCDocument(page_content=hit.text, metadata=meta)
+def to_document(passage: Passage) -> LCDocument:
+    """A LangChain ``Document`` for one passage (document metadata plus retrieval fields);
+    made only here, at the ``BaseRetriever`` edge."""
+    p = passage
+    meta = {**p.metadata, "chunk_id": p.chunk_id, "doc_id": p.doc_id, "source": p.source,
+            "paragraphs": list(p.paragraphs), "section": p.section, "score": p.score,
+            "ranks": dict(p.ranks), "fallback": p.fallback}
+    return LCDocument(page_content=p.text, metadata=meta)
 
 
-__all__ = ["BOOST_WEIGHT", "Hit", "HybridRetriever", "boost_bonus", "combine_filters", "fallback_boost",
+__all__ = ["BOOST_WEIGHT", "HybridRetriever", "boost_bonus", "combine_filters", "fallback_boost",
            "interleave", "named_documents",
            "retrieve", "rrf", "to_document"]

@@ -9,13 +9,27 @@ retrieval results, citations and evaluation reports.
 * A paragraph's anchor is ``f"{doc_id}#{n}"``; ``n`` runs 1..N per document.
 * A chunk id is ``f"{doc_id}#{first}-{last}"``, plus ``.{part}`` when one long
   paragraph is split into several chunks (``…#12-12.2``).
+
+Ids are made and parsed only here (``doc_id_for``, ``anchor``/``parse_anchor``,
+``chunk_id``/``parse_chunk_id``). One retrieved chunk is one ``Passage`` from
+retrieval to the answer; ``Evidence`` is one paragraph of a passage, the unit that
+prompts, extractive answers and verification work on.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from rag.text.normalize import bigrams, norm
+from rag.text.numerals import Number, extract_numbers
+from rag.text.recognizers import is_instruction
+from rag.text.sentences import sentence_spans
+from rag.text.years import relative_offsets
 
 SECTION_SEP = " › "
 
@@ -33,15 +47,46 @@ DOC_TYPES = (
 )
 
 
+def source_path(path: str | Path, root: str | Path) -> str:
+    """``path`` relative to ``root`` with '/' separators; the file name if it lies outside."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def doc_id_for(path: str | Path, root: str | Path | None = None) -> str:
+    """The doc_id of a source file: its path relative to ``root`` (``path`` is taken as
+    already relative when ``root`` is None), without its extension, '/' separators."""
+    source = source_path(path, root) if root is not None else Path(path).as_posix()
+    return source.rsplit(".", 1)[0] if "." in PurePosixPath(source).name else source
+
+
 def anchor(doc_id: str, n: int) -> str:
     """The stable anchor of paragraph ``n`` of ``doc_id``."""
     return f"{doc_id}#{n}"
+
+
+def parse_anchor(text: str) -> tuple[str, int]:
+    """``(doc_id, n)`` of an anchor ``doc_id#n``; ValueError if it is not one."""
+    doc_id, sep, n = text.rpartition("#")
+    if not sep or not n.isdigit():
+        raise ValueError(f"not a paragraph anchor: {text!r}")
+    return doc_id, int(n)
 
 
 def chunk_id(doc_id: str, first: int, last: int, part: int | None = None) -> str:
     """The stable id of a chunk covering paragraphs ``first..last``."""
     base = f"{doc_id}#{first}-{last}"
     return f"{base}.{part}" if part is not None else base
+
+
+def parse_chunk_id(cid: str) -> tuple[str, int, int, int | None]:
+    """``(doc_id, first, last, part)`` of a chunk id (part None for whole paragraphs)."""
+    doc_id, _, span = cid.rpartition("#")
+    span, _, part = span.partition(".")
+    first, _, last = span.partition("-")
+    return doc_id, int(first), int(last), int(part) if part else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +153,95 @@ def embed_text(chunk: Chunk, embed_section: bool) -> str:
     if embed_section and chunk.section:
         return f"{chunk.section}\n{chunk.text}"
     return chunk.text
+
+
+@dataclass
+class Passage:
+    """One retrieved chunk, from retrieval to the answer: fused score, its rank in each
+    retriever (1-based), document metadata, and whether a fallback search found it."""
+
+    chunk_id: str
+    doc_id: str
+    paragraphs: tuple[int, ...]
+    text: str
+    score: float
+    source: str = ""
+    section: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+    fallback: bool = False
+
+    @classmethod
+    def of(cls, chunk: Chunk, score: float, doc_meta: dict[str, Any], *, ranks: dict[str, int] | None = None,
+           fallback: bool = False) -> "Passage":
+        """The passage of ``chunk`` (its metadata over the document's ``doc_meta``)."""
+        meta = {**doc_meta, **(chunk.meta or {})}
+        return cls(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, paragraphs=tuple(chunk.paragraphs),
+                   text=chunk.text, score=score, source=str(meta.get("source", "")), section=chunk.section,
+                   metadata=meta, ranks=dict(ranks or {}), fallback=fallback)
+
+    def to_retrieved(self) -> "RetrievedChunk":
+        """The answer-contract form of this passage (the only place one is made)."""
+        return RetrievedChunk(chunk_id=self.chunk_id, doc_id=self.doc_id, source=self.source,
+                              paragraphs=list(self.paragraphs), text=self.text, score=float(self.score))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One paragraph of a retrieved passage with the document metadata a citation needs."""
+
+    doc_id: str
+    n: int
+    text: str
+    section: str = ""
+    title: str = ""
+    year: int | None = None
+    source: str = ""
+    region: str | None = None
+    speaker: str | None = None
+
+    @classmethod
+    def of(cls, para: Paragraph, passage: Passage) -> "Evidence":
+        """Paragraph ``para`` as evidence, with the metadata of the passage it was retrieved in."""
+        meta = passage.metadata
+        return cls(doc_id=para.doc_id, n=para.n, text=para.text, section=para.section_path,
+                   title=meta.get("title", ""), year=meta.get("year"), source=passage.source or meta.get("source", ""),
+                   region=meta.get("region"), speaker=meta.get("speaker"))
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.doc_id, self.n)
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Sentence spans of the text, without sentences that instruct the model."""
+        return [(s, e) for s, e in sentence_spans(self.text) if not is_instruction(self.text[s:e])]
+
+    @cached_property
+    def support(self) -> str:
+        """The text that may support claims: sentences, section path and title."""
+        body = "".join(self.text[s:e] for s, e in self.spans)
+        return "\n".join((body, self.section, self.title))
+
+    @cached_property
+    def bigrams(self) -> set[str]:
+        return bigrams(self.support)
+
+    @cached_property
+    def numbers(self) -> set[Number]:
+        nums = extract_numbers(self.support)
+        if self.year:
+            nums.add(("year", Decimal(self.year)))
+            nums |= {("year", Decimal(self.year + d)) for d in relative_offsets(self.text)}
+            if not self.section and "今年" not in self.text:
+                # A report without a detected heading path: a paragraph that does not speak of
+                # 今年 reviews the year before (sectioned reports say so in their heading).
+                nums.add(("year", Decimal(self.year - 1)))
+        return nums
+
+    @cached_property
+    def names(self) -> str:
+        return norm("\n".join(filter(None, (self.support, self.region, self.speaker))))
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from itertools import combinations
 
 from rag.text.normalize import bigrams, norm
-from rag.text.numerals import Number, extract_numbers, number_supported
+from rag.text.numerals import extract_numbers, number_supported
 from rag.text.places import PLACE_SUFFIXES
-from rag.text.recognizers import is_instruction, is_refusal, quoted_terms, strip_citations
+from rag.text.recognizers import is_refusal, quoted_terms, strip_citations
 from rag.text.sentences import sentence_spans, split_sentences
 from rag.text.words import entities
-from rag.text.years import relative_offsets
+from rag.types import Evidence
 
 # Share of a sentence's bigrams (those not copied from the question) that must
 # occur in the supporting paragraph. Paraphrases of government text keep most
@@ -37,56 +36,6 @@ MIN_BIGRAMS = 2
 _LIST_MARK = re.compile(r"^\s*(?:(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*|[-*•·]\s+)")
 _LEAD_IN = re.compile(r"^(?:答[:：]|根据(?:所?提供的|以上|上述)?(?:资料|材料|信息|报告)(?:内容)?[，,：:]?|(?:资料|材料)(?:中)?(?:显示|指出)[，,：:]?)\s*")
 _LABEL_CHARS = 15
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One retrieved paragraph with the document metadata a citation needs."""
-
-    doc_id: str
-    n: int
-    text: str
-    section: str = ""
-    title: str = ""
-    year: int | None = None
-    source: str = ""
-    region: str | None = None
-    speaker: str | None = None
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.doc_id}#{self.n}"
-
-    @cached_property
-    def spans(self) -> list[tuple[int, int]]:
-        """Sentence spans of the text, without sentences that instruct the model."""
-        return [(s, e) for s, e in sentence_spans(self.text) if not is_instruction(self.text[s:e])]
-
-    @cached_property
-    def support(self) -> str:
-        """The text that may support claims: sentences, section path and title."""
-        body = "".join(self.text[s:e] for s, e in self.spans)
-        return "\n".join((body, self.section, self.title))
-
-    @cached_property
-    def bigrams(self) -> set[str]:
-        return bigrams(self.support)
-
-    @cached_property
-    def numbers(self) -> set[Number]:
-        nums = extract_numbers(self.support)
-        if self.year:
-            nums.add(("year", Decimal(self.year)))
-            nums |= {("year", Decimal(self.year + d)) for d in relative_offsets(self.text)}
-            if not self.section and "今年" not in self.text:
-                # A report without a detected heading path: a paragraph that does not speak of
-                # 今年 reviews the year before (sectioned reports say so in their heading).
-                nums.add(("year", Decimal(self.year - 1)))
-        return nums
-
-    @cached_property
-    def names(self) -> str:
-        return norm("\n".join(filter(None, (self.support, self.region, self.speaker))))
 
 
 @dataclass

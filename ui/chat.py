@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import gradio as gr
 
 from rag.errors import LLMBusy, SpeechQAError
-from rag.types import Filters
+from rag.types import Filters, anchor, parse_anchor
 from ui.documents_api import paragraph_view
 from ui.render import (DOC_TYPE_LABELS, answer_html, citation_title, document_html, draft_html, paragraph_html,
                        status_text)
@@ -98,7 +98,7 @@ class ChatHandlers:
                     yield "", chat, questions, gr.update(), gr.update()
                 elif kind == "answer":
                     chat = chat[:-1] + [{"role": "assistant", "content": answer_html(value)}]
-                    choices = [(citation_title(c), f"{c.doc_id}#{c.paragraph}|{c.quote}") for c in value.citations]
+                    choices = [(citation_title(c), f"{anchor(c.doc_id, c.paragraph)}|{c.quote}") for c in value.citations]
                     first = self.source(choices[0][1]) if choices else PANEL_HINT
                     yield ("", chat, questions + [question],
                            gr.update(choices=choices, value=choices[0][1] if choices else None), first)
@@ -111,10 +111,10 @@ class ChatHandlers:
         """The side panel for a citation choice 'doc_id#n|quote'."""
         if not choice:
             return PANEL_HINT
-        anchor, _, quote = choice.partition("|")
-        doc_id, _, n = anchor.rpartition("#")
+        where, _, quote = choice.partition("|")
+        doc_id, n = parse_anchor(where)
         try:
-            return paragraph_html(paragraph_view(self.runtime.require_index(), doc_id, int(n)), quote)
+            return paragraph_html(paragraph_view(self.runtime.require_index(), doc_id, n), quote)
         except SpeechQAError as exc:
             raise user_error(exc) from exc
 

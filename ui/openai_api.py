@@ -18,7 +18,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from rag.errors import BadRequest, SpeechQAError
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, anchor
 from ui.runtime import EventStream, Runtime
 from ui.schemas import ChatCompletionRequest
 from ui.streams import on_disconnect
@@ -42,7 +42,7 @@ def citation_line(c: Citation) -> str:
     """One 「参考资料」 line: [n] title (year), section, paragraph number, anchor."""
     year = f"（{c.year}）" if c.year else ""
     section = f" · {c.section}" if c.section else ""
-    return f"[{c.n}] {c.title or c.doc_id}{year}{section} · 第{c.paragraph}段 ({c.doc_id}#{c.paragraph})"
+    return f"[{c.n}] {c.title or c.doc_id}{year}{section} · 第{c.paragraph}段 ({anchor(c.doc_id, c.paragraph)})"
 
 
 def references_section(answer: Answer) -> str:

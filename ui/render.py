@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from rag.text.doctypes import DOC_TYPE_LABELS
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, anchor
 
 _REF = re.compile(r"\[(\d+)\]")
 PHASE_LABELS = {"idle": "待命", "lexical": "解析与关键词索引中", "embedding": "向量化中", "ready": "完成",
@@ -43,7 +43,7 @@ def citation_card(c: Citation, key: str) -> str:
     section = f'<div class="sq-path">{esc(c.section)}</div>' if c.section else ""
     return (f'<details class="sq-cite" id="sq-{key}-{c.n}"><summary>{esc(citation_title(c))}</summary>'
             f'{section}<p class="sq-para-text">{highlight(c.text, c.quote)}</p>'
-            f'<div class="sq-anchor">{esc(c.doc_id)}#{c.paragraph}</div></details>')
+            f'<div class="sq-anchor">{esc(anchor(c.doc_id, c.paragraph))}</div></details>')
 
 
 def _mark_unsupported(body: str, unsupported: list[str]) -> str:

@@ -16,6 +16,8 @@ from rag.text.numerals import YEAR_DIGITS, year_digits_to_arabic
 YEAR_PAT = r"(?:1[89]\d\d|20\d\d)"
 # A year written with digits of any width or Chinese digits ("2025年", "二〇二五年", "25年").
 YEAR_WORD = rf"[0-9０-９{YEAR_DIGITS}]{{2,4}}年"
+# Only a four-digit year: two digits + 年 ("25年") can be part of a title's words.
+FULL_YEAR_WORD = rf"[0-9０-９{YEAR_DIGITS}]{{4}}年"
 _CN_YEAR = re.compile(rf"[{YEAR_DIGITS}]{{4}}(?=年)")
 RANGE_RE = re.compile(rf"(?<![\d.])({YEAR_PAT})\s*年?\s*(?:-|–|—|~|至|到)\s*({YEAR_PAT})\s*年")
 _YEAR = re.compile(rf"(?<![\d.])({YEAR_PAT})(?:\s*年度?|(?=\s*(?:和|与|及|、|跟|以及|,)\s*{YEAR_PAT}\s*年"

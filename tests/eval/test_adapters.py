@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from eval import adapters
-from eval.metrics import doc_id_of, holds
+from eval.metrics import holds
+from rag.types import doc_id_for as doc_id_of
 from eval.validate import TYPES
 from rag.errors import BadDocument, ConfigError
 

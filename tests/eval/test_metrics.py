@@ -6,7 +6,7 @@ import math
 import pytest
 
 from eval import metrics as m
-from rag.types import Citation
+from rag.types import Citation, doc_id_for
 
 DOC = "national_gwr/cn_gwr_2025"
 EV_A = {"doc": f"{DOC}.txt", "quote": "国内生产总值增长5%左右"}
@@ -19,8 +19,8 @@ def cite(n: int, paragraph: int, text: str, quote: str = "", doc_id: str = DOC) 
 
 
 def test_doc_id_of_strips_only_the_extension():
-    assert m.doc_id_of("national_gwr/cn_gwr_2025.txt") == DOC
-    assert m.doc_id_of("a/b.c.txt") == "a/b.c"
+    assert doc_id_for("national_gwr/cn_gwr_2025.txt") == DOC
+    assert doc_id_for("a/b.c.txt") == "a/b.c"
 
 
 def test_holds_is_whitespace_and_width_insensitive_but_checks_the_document():

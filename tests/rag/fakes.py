@@ -11,9 +11,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.outputs import ChatResult
 
 from rag.errors import LLMBusy, LLMUnavailable
-from rag.retrieve import Hit
 from rag.text.normalize import bigrams
-from rag.types import Document, Filters, Paragraph, chunk_id
+from rag.types import Document, Filters, Paragraph, Passage, chunk_id
 
 
 def make_doc(doc_id: str, paragraphs: list[str], *, title: str = "", year: int | None = None,
@@ -73,7 +72,7 @@ def fake_condense(question: str, history: list) -> str:
     return f"{last.get('content', '') if isinstance(last, dict) else last} {question}".strip()
 
 
-def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = None) -> list[Hit]:
+def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = None) -> list[Passage]:
     """One hit per paragraph sharing a bigram with the question, best overlap first (top settings.k)."""
     question = plan.question if hasattr(plan, "question") else plan
     qb = bigrams(question)
@@ -84,7 +83,7 @@ def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = No
         for p in doc.paragraphs:
             score = len(qb & bigrams(p.text)) / max(len(qb), 1)
             if score > 0:
-                hits.append(Hit(chunk_id(doc.doc_id, p.n, p.n), doc.doc_id, (p.n,), p.text, score,
+                hits.append(Passage(chunk_id(doc.doc_id, p.n, p.n), doc.doc_id, (p.n,), p.text, score,
                                 source=doc.source, metadata=doc.metadata()))
     hits.sort(key=lambda h: -h.score)
     return hits[: settings.k]

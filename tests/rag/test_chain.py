@@ -4,11 +4,11 @@ from dataclasses import replace
 import pytest
 from langchain_core.runnables import Runnable
 
-from rag.chain import Deps, Stages, build_chain, evidence_from_hits, fallback_label, refusal_text
+from rag.chain import Deps, Stages, build_chain, evidence_of, fallback_label, refusal_text
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.prompts import PROMPT, REFUSAL, SHORT_PARAGRAPH, build_context, window
 from rag.types import Answer
-from rag.verify import Evidence
+from rag.types import Evidence
 from tests.rag.fakes import (FakeIndex, FakePlan, corpus_doc, fake_analyze, fake_condense, fake_retrieve,
                              make_doc, scripted)
 
@@ -91,7 +91,7 @@ def test_history_is_condensed_before_retrieval(settings, index):
 
 def test_evidence_comes_from_the_index_once_per_paragraph(index, settings):
     hits = fake_retrieve(FakePlan(Q25), index, settings)
-    evidence = evidence_from_hits(hits + hits, index)
+    evidence = evidence_of(hits + hits, index)
     assert len(evidence) == len(hits)
     assert evidence[0].title.startswith("20") and evidence[0].text == index.paragraph(hits[0].doc_id, hits[0].paragraphs[0]).text
 

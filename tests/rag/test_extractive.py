@@ -4,7 +4,7 @@ import pytest
 from rag.extractive import (LIST_BONUS, RELEVANCE_MIN, answer_overlap, extractive_answer, extractive_picks,
                             list_size, missing_names, on_topic, overlap, phrase_bonus, question_bigrams, question_parts,
                             relevance, sentence_score, target_match)
-from rag.verify import Evidence
+from rag.types import Evidence
 from tests.rag.fakes import corpus_doc
 
 

@@ -7,9 +7,9 @@ import pytest
 from langchain_core.documents import Document as LCDocument
 
 from rag.query import NATIONAL_GWR, PROVINCIAL_GWR, Boost, QueryPlan, analyze, matches
-from rag.retrieve import (BOOST_WEIGHT, Hit, HybridRetriever, boost_bonus, combine_filters, fallback_boost,
+from rag.retrieve import (BOOST_WEIGHT, HybridRetriever, boost_bonus, combine_filters, fallback_boost,
                           interleave, named_documents, retrieve, rrf)
-from rag.types import Chunk, Filters
+from rag.types import Chunk, Filters, Passage
 
 DOCS = [
     {"doc_id": "national_gwr/cn_gwr_2024", "source": "national_gwr/cn_gwr_2024.txt", "year": 2024,
@@ -106,8 +106,8 @@ def test_fallback_boost_turns_hard_constraints_soft():
     assert fallback_boost(plan) == Boost(years=(2019, 2020, 2021), doc_types=(NATIONAL_GWR,))
 
 
-def _hit(c: str) -> Hit:
-    return Hit(chunk_id=c, doc_id=c.split("#")[0], paragraphs=(1,), text="", score=0.0)
+def _hit(c: str) -> Passage:
+    return Passage(chunk_id=c, doc_id=c, paragraphs=(1,), text="", score=0.0)
 
 
 def test_interleave_gives_each_list_its_quota_and_deduplicates():

@@ -2,7 +2,8 @@
 import pytest
 
 from rag.chain import render
-from rag.verify import Evidence, answer_sentences, best_span, verify
+from rag.types import Evidence
+from rag.verify import answer_sentences, best_span, verify
 from tests.rag.fakes import corpus_doc
 
 TARGETS = "今年发展主要预期目标是"

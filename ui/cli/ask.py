@@ -11,7 +11,7 @@ import json
 import sys
 
 from rag.config import Settings
-from rag.types import Answer
+from rag.types import Answer, anchor
 from ui.cli.flags import add_filters, add_index, add_json, add_k, add_llm, filters_from_args
 
 
@@ -36,7 +36,7 @@ def format_answer(answer: Answer) -> str:
     for c in answer.citations:
         year = f"（{c.year}年）" if c.year else ""
         section = f" · {c.section}" if c.section else ""
-        lines.append(f"[{c.n}] 《{c.title or c.doc_id}》{year}第{c.paragraph}段{section}  ({c.doc_id}#{c.paragraph})")
+        lines.append(f"[{c.n}] 《{c.title or c.doc_id}》{year}第{c.paragraph}段{section}  ({anchor(c.doc_id, c.paragraph)})")
         lines.append(f"    “{c.quote}”")
     if answer.unsupported:
         lines.append("未能在资料中核实、已删除的句子：")
