@@ -4,7 +4,7 @@
                                           [--index var/index] [--out bench/results/answer.json]
 
 The questions are the first ``--limit`` answerable questions of the eval set, the
-same for every backend. Each is answered through ``rag.answer.answer_stream``:
+same for every backend. Each is answered through ``rag.answer.answer_events``:
 time to first token is the time until the first ``("token", ...)`` event for an
 LLM backend, and the time to the final, verified answer for ``extractive`` (its
 only token is the whole unverified draft). One untimed warm-up answer per backend
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from _common import EVAL_SET, RESULTS, eval_items, machine_info, percentiles, since_ms, write_json
 
-from rag.answer import answer_stream
+from rag.answer import answer_events
 from rag.config import Settings, apply_process_environment, load_settings
 from rag.errors import SpeechQAError
 from rag.index import Index
@@ -41,7 +41,7 @@ def time_answer(question: str, settings: Settings, index: Index, backend: str) -
     start = time.perf_counter()
     first_token = None
     result = None
-    for kind, payload in answer_stream(question, settings, index, llm=backend):
+    for kind, payload in answer_events(question, settings, index, backend=backend):
         if kind == "token" and first_token is None:
             first_token = since_ms(start)
         elif kind == "answer":

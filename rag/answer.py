@@ -1,26 +1,30 @@
-"""Public answer API: ``answer()`` and ``answer_stream()`` over the LCEL chain.
+"""Public answer API: one path, ``answer_events()``; ``answer()`` is its blocking form.
 
-``llm`` may be a backend name ("local", "openai", "extractive") overriding
-``settings.llm``, a ready LangChain chat model (tests, the server's shared
-model), or None for ``settings.llm``. An unavailable/busy LLM falls back to the
-extractive answer and says so in ``Answer.llm``.
+``backend`` may be a ``rag.backend.Backend`` (the server's, with its queued model),
+a backend name ("local", "openai", "extractive") overriding ``settings.llm``, a
+ready LangChain chat model (tests), or None for ``settings.llm``. An LLM failing
+with one of the backend's ``fallback_on`` errors is replaced by the extractive
+answer, and ``Answer.llm`` says so.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from time import perf_counter
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.chain import Deps, Stages, build_chain, fallback_label, timed_call, to_answer
+from rag.backend import Backend, choose_backend
+from rag.chain import Deps, Draft, Request, Retrieved, extractive_draft, finalize, retrieve_stage
 from rag.config import Settings
-from rag.errors import BadRequest, LLMBusy, LLMUnavailable
+from rag.errors import BadRequest
 from rag.types import Answer, Filters
 
 MODES = ("answer", "quote")
 _SPACES = re.compile(r"\s+")
+Event = tuple[str, "str | Answer"]
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -38,88 +42,96 @@ def clean_question(question: object, max_chars: int) -> str:
     return text
 
 
-def resolve_llm(settings: Settings, llm: str | BaseChatModel | None) -> tuple[BaseChatModel | None, str]:
-    """The chat model to use and its label; an unavailable backend becomes the extractive fallback."""
-    if isinstance(llm, BaseChatModel):  # e.g. the server's shared, already loaded model
-        from rag.llm import describe
-
-        return llm, describe(settings) if settings.llm != "extractive" else f"custom/{llm._llm_type}"
-    chosen = settings if llm in (None, settings.llm) else _with_backend(settings, llm)
-    if chosen.llm == "extractive":  # no need to import the LLM clients
-        return None, "extractive"
-    from rag.llm import describe, get_chat_model
-
-    label = describe(chosen)
-    try:
-        return get_chat_model(chosen), label
-    except (LLMUnavailable, LLMBusy) as exc:
-        return None, fallback_label(label, exc)
-
-
-def _with_backend(settings: Settings, backend: str) -> Settings:
-    if backend not in ("local", "openai", "extractive"):
-        raise BadRequest("llm", f"unknown backend {backend!r}", "use local, openai or extractive")
-    return settings.model_copy(update={"llm": backend})
-
-
-def _state(question: str, settings: Settings, history, filters, mode) -> dict:
+def make_request(question: object, settings: Settings, history=None, filters: Filters | None = None,
+                 mode: str = "answer") -> Request:
+    """The checked ``Request``; BadRequest naming the field that is wrong."""
     if mode not in MODES:
         raise BadRequest("mode", f"unknown mode {mode!r}", "use 'answer' or 'quote' (原文引用)")
     if filters is not None and not isinstance(filters, Filters):
         raise BadRequest("filters", "must be a rag.types.Filters", "build Filters(year_from=…, regions=(…))")
-    return {"question": clean_question(question, settings.max_question_chars),
-            "history": list(history or []), "filters": filters, "mode": mode}
+    return Request(clean_question(question, settings.max_question_chars), tuple(history or ()), filters, mode)
+
+
+def as_backend(settings: Settings, backend: Backend | str | BaseChatModel | None) -> Backend:
+    """``backend`` as a ``Backend`` (see the module docstring)."""
+    if isinstance(backend, Backend):
+        return backend
+    if isinstance(backend, BaseChatModel):
+        return choose_backend(settings, model=backend)
+    return choose_backend(settings, requested=backend)
+
+
+def answer_events(question: str, settings: Settings, index, *, history=None, filters: Filters | None = None,
+                  mode: str = "answer", backend: Backend | str | BaseChatModel | None = None,
+                  deps: Deps | None = None, stream: bool = True) -> Iterator[Event]:
+    """Answer ``question`` from ``index``: ``("token", text)`` events while the draft is
+    written (unverified), then one ``("answer", Answer)`` with verified paragraph citations.
+
+    ``history`` is a list of earlier turns (as ``rag.followup.condense`` takes them);
+    ``mode="quote"`` returns only verbatim cited sentences (原文引用). ``stream=False``
+    asks the LLM for the whole draft at once (one token event).
+    """
+    start = perf_counter()
+    request = make_request(question, settings, history, filters, mode)
+    chosen = as_backend(settings, backend)
+    timings: dict[str, float] = {}
+    began = perf_counter()
+    retrieved = retrieve_stage(request, settings, index, deps or Deps.default())
+    timings["retrieve"] = _ms(began)
+    began = perf_counter()
+    draft = yield from _draft(retrieved, chosen, stream)
+    timings["generate"] = _ms(began)
+    began = perf_counter()
+    fields = finalize(request, retrieved, draft)
+    timings["verify"] = _ms(began)
+    timings["total"] = _ms(start)
+    yield "answer", Answer(**fields, timings_ms=timings)
 
 
 def answer(question: str, settings: Settings, index, *, history=None, filters: Filters | None = None,
-           mode: str = "answer", llm: str | BaseChatModel | None = None, deps: Deps | None = None) -> Answer:
-    """Answer ``question`` from ``index`` with verified paragraph citations.
-
-    ``history`` is a list of earlier turns (as ``rag.query.condense`` takes them);
-    ``mode="quote"`` returns only verbatim cited sentences (原文引用).
-    """
-    start = perf_counter()
-    state = _state(question, settings, history, filters, mode)
-    model, label = resolve_llm(settings, llm)
-    result = build_chain(Stages(settings, index, model, label, deps)).invoke(state)
-    result.timings_ms["total"] = round((perf_counter() - start) * 1000, 1)
+           mode: str = "answer", backend: Backend | str | BaseChatModel | None = None,
+           deps: Deps | None = None) -> Answer:
+    """The ``Answer`` of ``answer_events`` (same arguments), without the draft tokens."""
+    result = None
+    for kind, value in answer_events(question, settings, index, history=history, filters=filters, mode=mode,
+                                     backend=backend, deps=deps, stream=False):
+        if kind == "answer":
+            result = value
     return result
 
 
-def answer_stream(question: str, settings: Settings, index, *, history=None, filters: Filters | None = None,
-                  mode: str = "answer", llm: str | BaseChatModel | None = None,
-                  deps: Deps | None = None) -> Iterator[tuple[str, str | Answer]]:
-    """Like ``answer`` but yields ``("token", text)`` as the draft is generated, then
-    ``("answer", Answer)``. Tokens are the unverified draft; only the Answer is checked."""
-    start = perf_counter()
-    state = _state(question, settings, history, filters, mode)
-    model, label = resolve_llm(settings, llm)
-    stages = Stages(settings, index, model, label, deps)
-    state = timed_call("retrieve", stages.prepare, state)
-    gen_start = perf_counter()
-    out = yield from _stream_draft(stages, state)
-    state = {**state, **out, "timings": {**state["timings"], "generate": round((perf_counter() - gen_start) * 1000, 1)}}
-    state = timed_call("verify", stages.finalize, state)
-    result = to_answer(state)
-    result.timings_ms["total"] = round((perf_counter() - start) * 1000, 1)
-    yield "answer", result
+def build_chain(settings: Settings, index, backend: Backend | str | BaseChatModel | None = None,
+                deps: Deps | None = None) -> Runnable:
+    """``answer`` as one LCEL runnable: ``{"question", "history", "filters", "mode"}`` → ``Answer``."""
+    def run(inputs: dict) -> Answer:
+        return answer(inputs["question"], settings, index, history=inputs.get("history"),
+                      filters=inputs.get("filters"), mode=inputs.get("mode", "answer"), backend=backend, deps=deps)
+
+    return RunnableLambda(run, name="answer")
 
 
-def _stream_draft(stages: Stages, state: dict):
-    """Yield draft tokens; return the generate-stage output (draft, llm label, extractive picks)."""
-    if not state["answerable"] or stages.generator is None:
-        out = stages.generate(state)
-        if out["draft"]:
-            yield "token", out["draft"]
-        return out
+def _draft(retrieved: Retrieved, backend: Backend, stream: bool) -> Generator[Event, None, Draft]:
+    """Yield draft tokens; return the ``Draft``. The one fallback policy: an error in
+    ``backend.fallback_on`` (at the start or mid-answer) drops the partial draft and the
+    extractive one replaces it."""
+    if not retrieved.answerable:
+        return Draft("", backend.label)
+    if backend.generator is None:
+        draft = extractive_draft(retrieved, backend.label)
+        if draft.text:
+            yield "token", draft.text
+        return draft
     parts: list[str] = []
     try:
-        for token in stages.generator.stream(stages.prompt_vars(state)):
+        for token in (backend.stream(retrieved.prompt_vars()) if stream else [backend.draft(retrieved.prompt_vars())]):
             parts.append(token)
             yield "token", token
-    except (LLMUnavailable, LLMBusy) as exc:
-        # A backend failing mid-answer: the partial draft is dropped, the extractive one replaces it.
-        out = stages.extractive(state, fallback_label(stages.label, exc))
-        yield "token", out["draft"]
-        return out
-    return {"draft": "".join(parts), "llm": stages.label}
+    except backend.fallback_on as exc:
+        draft = extractive_draft(retrieved, backend.fallback(exc).label)
+        yield "token", draft.text
+        return draft
+    return Draft("".join(parts), backend.label)
+
+
+def _ms(since: float) -> float:
+    return round((perf_counter() - since) * 1000, 1)

@@ -1,27 +1,22 @@
-"""The answer chain in LCEL: condense → plan + retrieve → windows/prompt → LLM → verify.
+"""The answer stages over typed state: ``Request`` → ``Retrieved`` → ``Draft`` → ``Answer``.
 
-``build_chain`` returns one ``Runnable`` taking ``{"question", "history",
-"filters", "mode"}`` and returning an ``Answer``. Its stages are exposed
-separately (``Stages``) so ``answer_stream`` can stream the LLM's tokens between
-retrieval and verification. Each stage adds its wall time to ``timings_ms``.
+``retrieve_stage`` condenses a follow-up, plans, retrieves and gathers the evidence
+paragraphs; the draft is written by a ``rag.backend.Backend`` (or extractively,
+``extractive_draft``); ``finalize`` verifies it and renders the answer fields.
+``rag.answer.answer_events`` runs them in order, once, for the blocking and the
+streaming answer alike.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from time import perf_counter
 from typing import Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
-
-from rag.config import Settings
-from rag.errors import LLMBusy, LLMUnavailable
-from rag.extractive import RELEVANCE_MIN, extractive_picks, missing_names, relevance
-from rag.prompts import PROMPT, build_context
+from rag.extractive import RELEVANCE_MIN, Pick, extractive_picks, missing_names, relevance
+from rag.prompts import build_context
+from rag.query import QueryPlan
 from rag.text.sentences import TERMINATORS as _TERMINAL
-from rag.types import Answer, Evidence, Passage
+from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
@@ -30,10 +25,10 @@ CLOSEST = 3
 
 @dataclass
 class Deps:
-    """The collaborators a chain calls; tests replace them with fakes."""
+    """The collaborators the retrieval stage calls; tests replace them with fakes."""
 
-    analyze: Callable[..., Any]
-    retrieve: Callable[..., list]
+    analyze: Callable[..., QueryPlan]
+    retrieve: Callable[..., list[Passage]]
     condense: Callable[[str, list], str]
 
     @classmethod
@@ -45,16 +40,39 @@ class Deps:
         return cls(analyze=analyze, retrieve=retrieve, condense=condense)
 
 
-def timed_call(name: str, fn: Callable[[dict], dict], state: dict) -> dict:
-    """Merge ``fn(state)`` into the state and record its wall time in ms under ``name``."""
-    start = perf_counter()
-    out = fn(state)
-    timings = {**state.get("timings", {}), name: round((perf_counter() - start) * 1000, 1)}
-    return {**state, **out, "timings": timings}
+@dataclass(frozen=True)
+class Request:
+    """One checked question: cleaned text, earlier turns, the user's filters, the mode."""
+
+    question: str
+    history: tuple = ()
+    filters: Filters | None = None
+    mode: str = "answer"
 
 
-def _timed(name: str, fn: Callable[[dict], dict]) -> RunnableLambda:
-    return RunnableLambda(lambda state: timed_call(name, fn, state), name=name)
+@dataclass(frozen=True)
+class Retrieved:
+    """What retrieval found for a request, and whether it can be answered from it."""
+
+    standalone: str  # the question with a follow-up condensed into it
+    plan: QueryPlan
+    passages: tuple[Passage, ...]
+    evidence: tuple[Evidence, ...]
+    missing: tuple[str, ...]  # person names asked about that no paragraph mentions
+    answerable: bool
+
+    def prompt_vars(self) -> dict[str, str]:
+        """The generation prompt's variables."""
+        return {"question": self.standalone, "context": build_context(self.standalone, list(self.evidence))}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unverified answer text, the backend label, and (extractive) its exact sources."""
+
+    text: str
+    llm: str
+    picks: tuple[Pick, ...] | None = None
 
 
 def evidence_of(passages: Sequence[Passage], index) -> list[Evidence]:
@@ -69,65 +87,44 @@ def evidence_of(passages: Sequence[Passage], index) -> list[Evidence]:
     return out
 
 
-class Stages:
-    """The chain's stages, bound to one settings/index/model."""
+def retrieve_stage(request: Request, settings, index, deps: Deps) -> Retrieved:
+    """Condense the follow-up, plan, retrieve, and collect evidence paragraphs."""
+    question = request.question
+    if request.history:
+        question = deps.condense(question, list(request.history))
+    plan = deps.analyze(question, index.documents(), scope=request.filters)
+    passages = deps.retrieve(plan, index, settings, request.filters)
+    evidence = evidence_of(passages, index)
+    relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
+    missing = missing_names(question, evidence) if relevant else []
+    return Retrieved(question, plan, tuple(passages), tuple(evidence), tuple(missing),
+                     answerable=relevant and not missing and not plan.unanswerable_scope)
 
-    def __init__(self, settings: Settings, index, llm: BaseChatModel | None, label: str,
-                 deps: Deps | None = None) -> None:
-        self.settings, self.index, self.llm, self.label = settings, index, llm, label
-        self.deps = deps or Deps.default()
-        self.generator = PROMPT | llm | StrOutputParser() if llm is not None else None
 
-    def prepare(self, state: dict) -> dict:
-        """Condense the follow-up, plan, retrieve, and collect evidence paragraphs."""
-        question = state["question"]
-        if state.get("history"):
-            question = self.deps.condense(question, state["history"])
-        plan = self.deps.analyze(question, self.index.documents(), scope=state.get("filters"))
-        hits = self.deps.retrieve(plan, self.index, self.settings, state.get("filters"))
-        evidence = evidence_of(hits, self.index)
-        relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
-        missing = missing_names(question, evidence) if relevant else []
-        return {"standalone": question, "plan": plan, "hits": hits, "evidence": evidence, "missing": missing,
-                "answerable": relevant and not missing and not getattr(plan, "unanswerable_scope", False)}
+def extractive_draft(retrieved: Retrieved, label: str) -> Draft:
+    """Verbatim best sentences; ``picks`` carries their exact sources to ``finalize``."""
+    evidence = retrieved.evidence
+    picks = extractive_picks(retrieved.standalone, list(evidence))
+    return Draft("\n".join(evidence[i].text[s:e] for i, (s, e) in picks), label, tuple(picks))
 
-    def prompt_vars(self, state: dict) -> dict:
-        return {"question": state["standalone"], "context": build_context(state["standalone"], state["evidence"])}
 
-    def generate(self, state: dict) -> dict:
-        """The LLM draft, or the extractive one without/instead of an unavailable LLM."""
-        if not state["answerable"]:
-            return {"draft": "", "llm": self.label}
-        if self.generator is None:
-            return self.extractive(state, self.label)
-        try:
-            return {"draft": self.generator.invoke(self.prompt_vars(state)), "llm": self.label}
-        except (LLMUnavailable, LLMBusy) as exc:
-            return self.extractive(state, fallback_label(self.label, exc))
-
-    def extractive(self, state: dict, label: str) -> dict:
-        """Verbatim best sentences; ``picks`` carries their exact sources to ``finalize``."""
-        picks = extractive_picks(state["standalone"], state["evidence"])
-        draft = "\n".join(state["evidence"][i].text[s:e] for i, (s, e) in picks)
-        return {"draft": draft, "picks": picks, "llm": label}
-
-    def finalize(self, state: dict) -> dict:
-        """Verify the draft and build the Answer (or the refusal)."""
-        evidence = state["evidence"]
-        if state.get("picks") is not None:
-            checked = Verified.from_picks(state["picks"], evidence)
-        else:
-            checked = verify(state.get("draft", ""), evidence, state["standalone"])
-        base = {"question": state["question"], "unsupported": checked.unsupported,
-                "retrieval": [p.to_retrieved() for p in state["hits"]], "llm": state.get("llm", self.label),
-                "searched": list(getattr(state["plan"], "searched", ()))}
-        if not state["answerable"] or checked.refused:
-            text = refusal_text(state["plan"], evidence, state["standalone"], state.get("missing", []))
-            return {"result": base | {"answer": text, "refused": True}}
-        text, citations = render(checked, evidence, quote_mode=state.get("mode") == "quote")
-        if checked.refusals and state.get("mode") != "quote":
-            text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
-        return {"result": base | {"answer": text, "citations": citations}}
+def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, Any]:
+    """Verify the draft; the ``Answer`` fields (all but timings) of the answer or the refusal."""
+    evidence = list(retrieved.evidence)
+    if draft.picks is not None:
+        checked = Verified.from_picks(list(draft.picks), evidence)
+    else:
+        checked = verify(draft.text, evidence, retrieved.standalone)
+    base = {"question": request.question, "unsupported": checked.unsupported,
+            "retrieval": [p.to_retrieved() for p in retrieved.passages], "llm": draft.llm,
+            "searched": list(retrieved.plan.searched)}
+    if not retrieved.answerable or checked.refused:
+        text = refusal_text(retrieved.plan, evidence, retrieved.standalone, retrieved.missing)
+        return base | {"answer": text, "refused": True}
+    text, citations = render(checked, evidence, quote_mode=request.mode == "quote")
+    if checked.refusals and request.mode != "quote":
+        text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
+    return base | {"answer": text, "citations": citations}
 
 
 def _with_marks(text: str, marks: list[int]) -> str:
@@ -169,18 +166,11 @@ def render(verified: Verified, evidence: list[Evidence], *, quote_mode: bool = F
     return "\n".join("".join(parts) for _, parts in sorted(lines.items())), citations
 
 
-def fallback_label(label: str, exc: Exception) -> str:
-    """How the answer names an extractive fallback, e.g. 'extractive (fallback: local unavailable)'."""
-    backend = label.split("/")[0]
-    why = "busy" if isinstance(exc, LLMBusy) else "unavailable"
-    return f"extractive (fallback: {backend} {why})"
-
-
 def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: Sequence[str] = ()) -> str:
     """The refusal, the plan's reason if any, names the sources never mention, and the
     closest paragraphs (no [n] markers)."""
     lines = [REFUSAL_TEXT]
-    if getattr(plan, "reason", ""):
+    if plan.reason:
         lines.append(f"（{plan.reason}）")
     if missing:
         lines.append(f"（检索到的资料中没有提到：{'、'.join(missing)}）")
@@ -189,18 +179,3 @@ def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: Se
     if closest:
         lines.append("最接近的段落：" + "；".join(closest))
     return "\n".join(lines)
-
-
-def build_chain(stages: Stages) -> Runnable:
-    """The whole answer chain as one LCEL runnable returning an ``Answer``."""
-    return (RunnablePassthrough()
-            | _timed("retrieve", stages.prepare)
-            | _timed("generate", stages.generate)
-            | _timed("verify", stages.finalize)
-            | RunnableLambda(to_answer, name="answer"))
-
-
-def to_answer(state: dict) -> Answer:
-    timings = dict(state["timings"])
-    timings["total"] = round(sum(timings.values()), 1)
-    return Answer(**state["result"], timings_ms=timings)

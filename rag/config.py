@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +18,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rag.errors import ConfigError
 
 LLMBackend = Literal["local", "openai", "extractive"]
+# The backend names, spelled only here (rag.backend, the CLI and the API import them).
+BACKENDS: tuple[str, ...] = get_args(LLMBackend)
+EXTRACTIVE = "extractive"
 
 
 class Settings(BaseSettings):

@@ -17,7 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 
-from rag.config import Settings
+from rag.config import EXTRACTIVE, Settings
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.llm_local import LlamaCppChat
 from rag.provision import local_model_path, model_spec
@@ -28,8 +28,8 @@ _NO_KEY = "not-needed"
 
 def describe(settings: Settings) -> str:
     """A short, secret-free name of the configured LLM, e.g. ``local/qwen2.5-coder-1.5b-instruct-q4_k_m``."""
-    if settings.llm == "extractive":
-        return "extractive"
+    if settings.llm == EXTRACTIVE:
+        return EXTRACTIVE
     if settings.llm == "openai":
         return f"openai/{settings.openai_model}"
     path = settings.llm_model_path or (settings.models_dir / model_spec(settings.local_model).filename)
@@ -38,7 +38,7 @@ def describe(settings: Settings) -> str:
 
 def get_chat_model(settings: Settings) -> BaseChatModel | None:
     """The chat model for ``settings.llm``; None means extractive answers (no LLM)."""
-    if settings.llm == "extractive":
+    if settings.llm == EXTRACTIVE:
         return None
     if settings.llm == "openai":
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _NO_KEY

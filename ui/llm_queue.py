@@ -104,15 +104,6 @@ class QueueLeft(Exception):
     """A released ticket reached its turn; the abandoned request stops instead of generating."""
 
 
-class QueueFull(Exception):
-    """``LLMBusy`` at generation time, wrapped so ``rag.answer`` does not turn it into an extractive
-    fallback: the runtime unwraps it (``busy``) and the edge answers 503 + Retry-After."""
-
-    def __init__(self, busy: LLMBusy) -> None:
-        super().__init__(str(busy))
-        self.busy = busy
-
-
 class QueuedChatModel(BaseChatModel):
     """A chat model that takes a place in ``queue`` only when it is called, for one request.
 
@@ -131,10 +122,8 @@ class QueuedChatModel(BaseChatModel):
         return self.inner._llm_type
 
     def _admit(self) -> Ticket:
-        try:
-            self._ticket = self.queue.admit()
-        except LLMBusy as exc:
-            raise QueueFull(exc) from None
+        # LLMBusy when the queue is full: the runtime's backend does not fall back on it.
+        self._ticket = self.queue.admit()
         return self._ticket
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:

@@ -11,13 +11,12 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
-from rag.config import Settings
+from rag.config import EXTRACTIVE, Settings
 from rag.errors import BadRequest, IndexNotFound, LLMUnavailable, SpeechQAError
 from rag.types import Answer, Filters
 from ui.indexing import Indexer, IndexingProgress
-from ui.llm_queue import LLMQueue, QueuedChatModel, QueueFull, QueueLeft
+from ui.llm_queue import LLMQueue, QueuedChatModel, QueueLeft
 
-EXTRACTIVE = "extractive"
 # Answered once in the background at start-up so the first user does not pay for lazy loading.
 WARM_UP_QUESTION = "2025年国内生产总值增长目标是多少？"
 log = logging.getLogger("speechqa.runtime")
@@ -147,12 +146,10 @@ class Runtime:
 
         index = self.require_index()
         plan = self.plan(llm)
-        model = self._model_for(plan)
+        backend, model = self._backend_for(plan)
         try:
             return answer(question, plan.settings, index, history=history, filters=filters, mode=mode,
-                          llm=model)
-        except QueueFull as exc:
-            raise exc.busy from None
+                          backend=backend)
         finally:
             if isinstance(model, QueuedChatModel):
                 model.release()
@@ -165,18 +162,25 @@ class Runtime:
         Events are ``("token", str)`` then one ``("answer", Answer)``. Callers must ``close()``
         the stream when done, so an abandoned request gives its queue place back.
         """
-        from rag.answer import answer_stream
+        from rag import answer as core
 
         index = self.require_index()
         plan = self.plan(llm)
-        model = self._model_for(plan)
-        events = answer_stream(question, plan.settings, index, history=history, filters=filters, mode=mode,
-                               llm=model)
+        backend, model = self._backend_for(plan)
+        events = core.answer_events(question, plan.settings, index, history=history, filters=filters, mode=mode,
+                                    backend=backend)
         return EventStream.start(events, model if isinstance(model, QueuedChatModel) else None)
 
-    def _model_for(self, plan: Plan) -> Any:
-        """The plan's chat model; a queued one takes its queue place only when it is called."""
-        return QueuedChatModel(inner=plan.model, queue=self.queue) if plan.queued else plan.model
+    def _backend_for(self, plan: Plan) -> tuple[Any, Any]:
+        """The plan's backend and chat model; a queued model takes its queue place only when it
+        is called. A full queue's ``LLMBusy`` is not in its ``fallback_on``: it must reach the
+        edge (503 + Retry-After) instead of becoming an extractive answer."""
+        from rag.backend import choose_backend
+
+        if not plan.queued:
+            return choose_backend(plan.settings, model=plan.model), plan.model
+        model = QueuedChatModel(inner=plan.model, queue=self.queue)
+        return choose_backend(plan.settings, model=model, fallback_on=(LLMUnavailable,)), model
 
     # ---- status ----------------------------------------------------------------
 
@@ -215,9 +219,6 @@ class EventStream:
         are raised before any response starts; ``model`` is released when the stream closes."""
         try:
             first = next(events, None)
-        except QueueFull as exc:
-            _close_all(events, model)
-            raise exc.busy from None
         except BaseException:
             _close_all(events, model)
             raise
@@ -231,8 +232,6 @@ class EventStream:
             return
         try:
             yield from _normalized(itertools.chain([self._first], self._events))
-        except QueueFull as exc:
-            raise exc.busy from None
         except QueueLeft:  # abandoned while waiting: nobody is listening any more
             return
 

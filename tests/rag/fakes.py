@@ -3,7 +3,6 @@ scripted chat models, and real corpus documents read as one paragraph per line."
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -11,6 +10,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.outputs import ChatResult
 
 from rag.errors import LLMBusy, LLMUnavailable
+from rag.query import QueryPlan
 from rag.text.normalize import bigrams
 from rag.types import Document, Filters, Paragraph, Passage, chunk_id
 
@@ -52,18 +52,13 @@ class FakeIndex:
         return list(self.docs[doc_id].paragraphs) if doc_id in self.docs else []
 
 
-@dataclass(frozen=True)
-class FakePlan:
-    """Shaped like rag.query.QueryPlan (the fields the answer stage reads)."""
-
-    question: str
-    unanswerable_scope: bool = False
-    reason: str = ""
-    searched: tuple[str, ...] = ()
+def plan_for(question: str, **fields) -> QueryPlan:
+    """A real QueryPlan that searches for ``question`` as it is (``fields`` override)."""
+    return QueryPlan(question=question, query=question, **fields)
 
 
-def fake_analyze(question: str, catalog_meta: list[dict], scope: Filters | None = None) -> FakePlan:
-    return FakePlan(question)
+def fake_analyze(question: str, catalog_meta: list[dict], scope: Filters | None = None) -> QueryPlan:
+    return plan_for(question)
 
 
 def fake_condense(question: str, history: list) -> str:
@@ -74,7 +69,7 @@ def fake_condense(question: str, history: list) -> str:
 
 def fake_retrieve(plan, index: FakeIndex, settings, filters: Filters | None = None) -> list[Passage]:
     """One hit per paragraph sharing a bigram with the question, best overlap first (top settings.k)."""
-    question = plan.question if hasattr(plan, "question") else plan
+    question = plan.question
     qb = bigrams(question)
     hits = []
     for doc in index.docs.values():

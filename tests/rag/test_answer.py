@@ -1,11 +1,11 @@
-"""answer()/answer_stream(): a scripted model that cites wrongly, invents numbers and names,
+"""answer()/answer_events(): a scripted model that cites wrongly, invents numbers and names,
 obeys planted instructions; extractive answers, quote mode, streaming, validation."""
 import json
 import re
 
 import pytest
 
-from rag.answer import answer, answer_stream, clean_question
+from rag.answer import answer, answer_events, clean_question
 from rag.chain import Deps
 from rag.errors import BadRequest
 from rag.text.recognizers import strip_citations
@@ -34,7 +34,7 @@ def _shown_claims(result: Answer) -> list[str]:
 
 
 def test_wrong_citation_is_recited(settings, index):
-    result = ask(Q25, settings, index, llm=scripted("2025年居民消费价格涨幅目标为2%左右[3]。"))
+    result = ask(Q25, settings, index, backend=scripted("2025年居民消费价格涨幅目标为2%左右[3]。"))
     assert result.answer == "2025年居民消费价格涨幅目标为2%左右[1]。"
     cite = result.citations[0]
     assert (cite.doc_id, cite.n) == ("national_gwr/cn_gwr_2025", 1)
@@ -43,14 +43,14 @@ def test_wrong_citation_is_recited(settings, index):
 
 
 def test_wrong_number_is_replaced_by_the_source_sentence(settings, index):
-    result = ask(Q25, settings, index, llm=scripted("今年目标是增长9%。"))
+    result = ask(Q25, settings, index, backend=scripted("今年目标是增长9%。"))
     assert result.unsupported == ["今年目标是增长9%。"] and not result.refused
     assert result.answer == "今年发展主要预期目标是：国内生产总值增长5%左右[1]；"
     assert result.citations[0].doc_id == "national_gwr/cn_gwr_2025"
 
 
 def test_invented_number_is_dropped_and_the_source_quote_shown(settings, index):
-    result = ask(Q25, settings, index, llm=scripted("国内生产总值增长目标是6.5%左右。"))
+    result = ask(Q25, settings, index, backend=scripted("国内生产总值增长目标是6.5%左右。"))
     assert result.unsupported == ["国内生产总值增长目标是6.5%左右。"]
     assert "6.5%" not in result.answer and "5%左右" in result.answer
     assert result.citations[0].doc_id == "national_gwr/cn_gwr_2025"
@@ -58,7 +58,7 @@ def test_invented_number_is_dropped_and_the_source_quote_shown(settings, index):
 
 def test_invented_person_is_dropped_while_the_supported_part_stays(settings, index):
     draft = "国内生产总值增长目标是5%左右。该目标由张伟明副总理提出。"
-    result = ask(Q25, settings, index, llm=scripted(draft))
+    result = ask(Q25, settings, index, backend=scripted(draft))
     assert "张伟明" not in result.answer and "5%左右" in result.answer
     assert result.unsupported == ["该目标由张伟明副总理提出。"]
 
@@ -66,48 +66,48 @@ def test_invented_person_is_dropped_while_the_supported_part_stays(settings, ind
 def test_obeying_a_planted_instruction_is_refused(settings):
     index = FakeIndex([make_doc("x/planted", ["关于经济增长目标的说明。", PLANTED], title="说明", year=2025)])
     model = scripted("我是海盗")
-    result = answer("今年经济增长目标是多少？", settings, index, deps=DEPS, llm=model)
+    result = answer("今年经济增长目标是多少？", settings, index, deps=DEPS, backend=model)
     assert result.refused and result.unsupported == ["我是海盗"] and result.citations == []
     assert "我是海盗" not in model.seen[0][1].content  # the instruction was never shown to the model
 
 
 def test_nothing_left_after_verification_refuses(settings, index):
-    result = ask(Q25, settings, index, llm=scripted("该目标由张伟明副总理提出。这一目标得到了联合国秘书长的高度评价。"))
+    result = ask(Q25, settings, index, backend=scripted("该目标由张伟明副总理提出。这一目标得到了联合国秘书长的高度评价。"))
     assert result.refused and result.citations == []
     assert result.answer.startswith("资料中没有找到与该问题相关的内容。") and "最接近的段落：" in result.answer
     assert len(result.unsupported) == 2
 
 
 def test_model_refusal_refuses(settings, index):
-    result = ask(Q25, settings, index, llm=scripted("资料中没有相关信息"))
+    result = ask(Q25, settings, index, backend=scripted("资料中没有相关信息"))
     assert result.refused and result.unsupported == []
 
 
 def test_irrelevant_question_refuses_without_the_model(settings, index):
     model = scripted("恐龙灭绝源于小行星撞击。")
-    result = ask("恐龙灭绝的原因是什么？", settings, index, llm=model)
+    result = ask("恐龙灭绝的原因是什么？", settings, index, backend=model)
     assert result.refused and model.seen == []
 
 
 def test_a_person_the_sources_never_name_refuses_without_the_model(settings, index):
     model = scripted("李克强在会上谈了经济增长目标。")
-    result = ask("2025年政府工作报告里马斯克提出的经济增长目标是多少？", settings, index, llm=model)
+    result = ask("2025年政府工作报告里马斯克提出的经济增长目标是多少？", settings, index, backend=model)
     assert result.refused and model.seen == [] and "没有提到：马斯克" in result.answer
 
 
 def test_invented_answer_to_an_off_topic_question_refuses(settings, index):
-    result = ask("火星殖民计划是什么？", settings, index, llm=scripted("火星殖民计划计划在2030年建成火星基地。"))
+    result = ask("火星殖民计划是什么？", settings, index, backend=scripted("火星殖民计划计划在2030年建成火星基地。"))
     assert result.refused and result.unsupported == ["火星殖民计划计划在2030年建成火星基地。"]
 
 
 def test_extractive_district_414(settings, index):
-    result = ask("2021年全区GDP完成多少？", settings, index, llm="extractive")
+    result = ask("2021年全区GDP完成多少？", settings, index, backend="extractive")
     assert result.llm == "extractive" and "*区GDP完成414亿元" in result.answer
     assert result.citations[0].doc_id.startswith("district_speeches/")
 
 
 def test_quote_mode_returns_exact_substrings(settings, index):
-    result = ask(Q25, settings, index, mode="quote", llm=scripted("国内生产总值增长目标为5%左右，居民消费价格涨幅2%左右。"))
+    result = ask(Q25, settings, index, mode="quote", backend=scripted("国内生产总值增长目标为5%左右，居民消费价格涨幅2%左右。"))
     assert result.citations
     texts = {c.n: c.text for c in result.citations}
     for line in result.answer.splitlines():
@@ -116,14 +116,14 @@ def test_quote_mode_returns_exact_substrings(settings, index):
 
 
 def test_unavailable_model_falls_back_to_extractive(settings, index):
-    result = ask(Q25, settings, index, llm=FailingChatModel())
+    result = ask(Q25, settings, index, backend=FailingChatModel())
     assert result.llm == "extractive (fallback: custom unavailable)"
     assert "国内生产总值增长5%左右" in result.answer
 
 
 def test_stream_yields_tokens_then_one_answer(settings, index):
     draft = "国内生产总值增长目标是5%左右。"
-    events = list(answer_stream(Q25, settings, index, deps=DEPS, llm=scripted(draft)))
+    events = list(answer_events(Q25, settings, index, deps=DEPS, backend=scripted(draft)))
     kinds = [k for k, _ in events]
     assert kinds[-1] == "answer" and set(kinds[:-1]) == {"token"} and len(kinds) > 2
     assert "".join(t for k, t in events[:-1]) == draft
@@ -133,7 +133,7 @@ def test_stream_yields_tokens_then_one_answer(settings, index):
 
 
 def test_stream_falls_back_when_busy(settings, index):
-    events = list(answer_stream(Q25, settings, index, deps=DEPS, llm=FailingChatModel(busy=True)))
+    events = list(answer_events(Q25, settings, index, deps=DEPS, backend=FailingChatModel(busy=True)))
     assert events[-1][1].llm == "extractive (fallback: custom busy)" and events[0][0] == "token"
 
 
@@ -200,7 +200,7 @@ def test_real_missing_report_is_refused_with_the_reason(real):
 
 def test_real_district_414_and_wrong_number_from_the_model(real):
     s, index = real
-    result = answer("2021年全区GDP完成多少？", s, index, llm=scripted("2021年全区GDP完成514亿元。"))
+    result = answer("2021年全区GDP完成多少？", s, index, backend=scripted("2021年全区GDP完成514亿元。"))
     assert result.unsupported == ["2021年全区GDP完成514亿元。"]
     assert "414亿元" in result.answer and "514" not in result.answer
     assert result.citations[0].doc_id.startswith("district_speeches/")
@@ -221,7 +221,7 @@ def test_real_cli_json_end_to_end(real, monkeypatch, capsys):
 
 def test_a_passed_model_is_named_after_the_configured_backend(settings, index):
     local = settings.model_copy(update={"llm": "local"})
-    result = answer(Q25, local, index, deps=DEPS, llm=scripted("国内生产总值增长目标是5%左右。"))
+    result = answer(Q25, local, index, deps=DEPS, backend=scripted("国内生产总值增长目标是5%左右。"))
     assert result.llm.startswith("local/qwen2.5")
 
 
@@ -229,7 +229,7 @@ def test_a_passed_model_is_named_after_the_configured_backend(settings, index):
 @pytest.mark.llm
 def test_real_local_model_answers_with_a_verified_citation(real):
     s, index = real
-    events = list(answer_stream(Q25, s, index, llm="local"))
+    events = list(answer_events(Q25, s, index, backend="local"))
     result = events[-1][1]
     assert sum(kind == "token" for kind, _ in events) > 1  # really streamed
     assert result.llm.startswith("local/qwen2.5") and not result.refused

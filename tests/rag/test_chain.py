@@ -4,13 +4,15 @@ from dataclasses import replace
 import pytest
 from langchain_core.runnables import Runnable
 
-from rag.chain import Deps, Stages, build_chain, evidence_of, fallback_label, refusal_text
+from rag.backend import Backend, fallback_label
+from rag.answer import build_chain
+from rag.chain import Deps, evidence_of, refusal_text
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.prompts import PROMPT, REFUSAL, SHORT_PARAGRAPH, build_context, window
 from rag.types import Answer
 from rag.types import Evidence
-from tests.rag.fakes import (FakeIndex, FakePlan, corpus_doc, fake_analyze, fake_condense, fake_retrieve,
-                             make_doc, scripted)
+from tests.rag.fakes import (FakeIndex, corpus_doc, fake_analyze, fake_condense, fake_retrieve,
+                             make_doc, plan_for, scripted)
 
 DEPS = Deps(analyze=fake_analyze, retrieve=fake_retrieve, condense=fake_condense)
 Q25 = "2025年国内生产总值增长目标是多少？"
@@ -55,7 +57,7 @@ def test_prompt_keeps_rules_in_the_system_message():
 
 def test_chain_is_lcel_and_answers_with_timings(settings, index):
     model = scripted("国内生产总值增长目标是5%左右。")
-    chain = build_chain(Stages(settings, index, model, "fake/model", DEPS))
+    chain = build_chain(settings, index, Backend("fake/model", model), DEPS)
     assert isinstance(chain, Runnable)
     result = chain.invoke({"question": Q25, "history": [], "filters": None, "mode": "answer"})
     assert isinstance(result, Answer) and not result.refused
@@ -67,11 +69,11 @@ def test_chain_is_lcel_and_answers_with_timings(settings, index):
 
 def test_unanswerable_scope_refuses_without_calling_the_model(settings, index):
     def analyze(question, catalog, scope=None):
-        return FakePlan(question, unanswerable_scope=True, reason="语料库中没有2020年国务院政府工作报告")
+        return plan_for(question, unanswerable_scope=True, reason="语料库中没有2020年国务院政府工作报告")
 
     model = scripted("国内生产总值增长5%左右。")
-    stages = Stages(settings, index, model, "fake/model", replace(DEPS, analyze=analyze))
-    result = build_chain(stages).invoke({"question": "2020年的增长目标是多少？", "mode": "answer"})
+    chain = build_chain(settings, index, Backend("fake/model", model), replace(DEPS, analyze=analyze))
+    result = chain.invoke({"question": "2020年的增长目标是多少？", "mode": "answer"})
     assert result.refused and model.seen == [] and result.citations == []
     assert "2020年国务院政府工作报告" in result.answer and "最接近的段落" in result.answer
     assert "[" not in result.answer
@@ -84,13 +86,13 @@ def test_history_is_condensed_before_retrieval(settings, index):
         seen.append(plan.question)
         return fake_retrieve(plan, idx, s, filters)
 
-    stages = Stages(settings, index, None, "extractive", replace(DEPS, retrieve=retrieve))
-    build_chain(stages).invoke({"question": "那2024年呢？", "history": ["2025年国内生产总值增长目标是多少？"]})
+    chain = build_chain(settings, index, Backend("extractive"), replace(DEPS, retrieve=retrieve))
+    chain.invoke({"question": "那2024年呢？", "history": ["2025年国内生产总值增长目标是多少？"]})
     assert seen == ["2025年国内生产总值增长目标是多少？ 那2024年呢？"]
 
 
 def test_evidence_comes_from_the_index_once_per_paragraph(index, settings):
-    hits = fake_retrieve(FakePlan(Q25), index, settings)
+    hits = fake_retrieve(plan_for(Q25), index, settings)
     evidence = evidence_of(hits + hits, index)
     assert len(evidence) == len(hits)
     assert evidence[0].title.startswith("20") and evidence[0].text == index.paragraph(hits[0].doc_id, hits[0].paragraphs[0]).text
@@ -103,7 +105,7 @@ def test_fallback_labels():
 
 def test_refusal_lists_closest_paragraphs_by_relevance():
     evs = [Evidence("a/b", 3, "无关内容。", title="甲"), Evidence("a/c", 7, "经济增长目标为5%左右。", title="乙")]
-    text = refusal_text(FakePlan("q"), evs, "经济增长目标是多少？")
+    text = refusal_text(plan_for("q"), evs, "经济增长目标是多少？")
     assert text.splitlines() == ["资料中没有找到与该问题相关的内容。", "最接近的段落：《乙》第7段；《甲》第3段"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import answer, answer_stream
+from rag.answer import answer, answer_events
 from tests.rag.fakes import scripted
 
 QUESTION = "青山市2025年地区生产总值增长目标是多少？"
@@ -75,7 +75,7 @@ def planted(request, tmp_path, settings, corpus_dir):
 @pytest.mark.parametrize("draft", OBEYING)
 def test_an_obeying_model_cannot_get_the_payload_into_the_answer(planted, settings, draft):
     model = scripted(draft)
-    result = answer(QUESTION, settings, planted, llm=model)
+    result = answer(QUESTION, settings, planted, backend=model)
     assert_planted_retrieved(result)
     assert_not_followed(result)
     assert any(PAYLOAD in s for s in result.unsupported)
@@ -83,7 +83,7 @@ def test_an_obeying_model_cannot_get_the_payload_into_the_answer(planted, settin
 
 def test_the_injection_is_never_shown_to_the_model(planted, settings):
     model = scripted(FACT)
-    answer(QUESTION, settings, planted, llm=model)
+    answer(QUESTION, settings, planted, backend=model)
     [messages] = model.seen
     prompt = "\n".join(m.content for m in messages)
     assert "青山市今年地区生产总值增长目标为6%左右" in prompt, "the fact itself is still given as evidence"
@@ -91,7 +91,7 @@ def test_the_injection_is_never_shown_to_the_model(planted, settings):
 
 
 def test_fact_is_still_answered_and_cited(planted, settings):
-    result = answer(QUESTION, settings, planted, llm=scripted(f"{FACT}[1]"))
+    result = answer(QUESTION, settings, planted, backend=scripted(f"{FACT}[1]"))
     assert "6%左右" in result.answer
     assert any(c.doc_id == "qingshan_2025" and c.paragraph == 3 for c in result.citations)
 
@@ -105,7 +105,7 @@ def test_extractive_answer_never_quotes_the_injection(planted, settings, mode):
 
 
 def test_streamed_final_answer_drops_the_payload(planted, settings):
-    events = list(answer_stream(QUESTION, settings, planted, llm=scripted(f"{FACT}[1]{PAYLOAD}[1]。")))
+    events = list(answer_events(QUESTION, settings, planted, backend=scripted(f"{FACT}[1]{PAYLOAD}[1]。")))
     kind, final = events[-1]
     assert kind == "answer"
     assert_not_followed(final)
@@ -115,7 +115,7 @@ def test_streamed_final_answer_drops_the_payload(planted, settings):
 def test_paraphrased_injection_is_not_followed_either(variant, tmp_path, settings, corpus_dir):
     index = build(tmp_path, settings, corpus_dir, PARAPHRASED[variant])
     try:
-        result = answer(QUESTION, settings, index, llm=scripted(f"{PAYLOAD}。"))
+        result = answer(QUESTION, settings, index, backend=scripted(f"{PAYLOAD}。"))
         assert_planted_retrieved(result)
         assert_not_followed(result)
     finally:

@@ -69,7 +69,7 @@ def test_stream_reports_errors_as_error_events(client, runtime, monkeypatch):
         yield "token", "草稿"
         raise IndexMismatch("index was built with another embedder", "re-ingest")
 
-    monkeypatch.setattr("rag.answer.answer_stream", broken)
+    monkeypatch.setattr("rag.answer.answer_events", broken)
     events = parse_sse(client.post("/api/answer/stream", json={"question": Q_HENAN}).text)
     assert [n for n, _ in events] == ["token", "error"]
     body = json.loads(events[1][1])
@@ -77,9 +77,9 @@ def test_stream_reports_errors_as_error_events(client, runtime, monkeypatch):
 
     def broken_at_once(*args, **kwargs):
         raise IndexMismatch("index was built with another embedder", "re-ingest")
-        yield  # pragma: no cover - makes this a generator like answer_stream
+        yield  # pragma: no cover - makes this a generator like answer_events
 
-    monkeypatch.setattr("rag.answer.answer_stream", broken_at_once)
+    monkeypatch.setattr("rag.answer.answer_events", broken_at_once)
     resp = client.post("/api/answer/stream", json={"question": Q_HENAN})
     assert resp.status_code == 409 and resp.json()["error"] == "IndexMismatch"
 

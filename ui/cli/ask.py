@@ -50,13 +50,13 @@ def format_answer(answer: Answer) -> str:
 
 def run(args: argparse.Namespace, settings: Settings, index=None) -> int:
     """Answer ``args.question``; exit code 0. Errors propagate to the dispatcher."""
-    from rag.answer import answer_stream
+    from rag.answer import answer_events
 
     if index is None:
         from rag.index import Index
 
         index = Index.open(settings)
-    events = answer_stream(args.question, settings, index, filters=filters_from_args(args),
+    events = answer_events(args.question, settings, index, filters=filters_from_args(args),
                            mode="quote" if args.quote else "answer")
     result = None
     for kind, payload in events:
