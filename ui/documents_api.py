@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from rag.errors import BadRequest, SpeechQAError
-from rag.types import Paragraph
+from rag.types import Paragraph, anchor
 from ui.runtime import Runtime
 from ui.security import UPLOAD_TYPES, safe_upload_path
 
@@ -38,7 +38,7 @@ def paragraph_view(index: Any, doc_id: str, n: int) -> dict:
     """A paragraph with its document's title/year, section path and neighbours n-1 / n+1."""
     para = index.paragraph(doc_id, n)
     if para is None:
-        raise NotFound(f"paragraph {doc_id}#{n} is not in the index / 索引中没有该段落",
+        raise NotFound(f"paragraph {anchor(doc_id, n)} is not in the index / 索引中没有该段落",
                        "list documents with GET /api/documents; paragraphs are numbered from 1")
     doc = next((d for d in index.documents() if d["doc_id"] == doc_id), {})
     return {"doc_id": doc_id, "anchor": para.anchor, "title": doc.get("title", ""), "year": doc.get("year"),

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag.config import LLMBackend
 from rag.types import Filters
 
 
@@ -38,7 +39,7 @@ class AnswerRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, max_length=40)
     filters: FiltersIn | None = None
     mode: Literal["answer", "quote"] = Field("answer", description="'answer', or 'quote' for verbatim cited sentences (原文引用).")
-    llm: Literal["local", "openai", "extractive"] | None = Field(
+    llm: LLMBackend | None = Field(
         None, description="Backend for this request; default: the server's LLM once loaded, else extractive.")
 
     def call_kwargs(self) -> dict[str, Any]:

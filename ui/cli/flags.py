@@ -9,9 +9,9 @@ import argparse
 import re
 from pathlib import Path
 
+from rag.config import BACKENDS
 from rag.types import DOC_TYPES, Filters
 
-LLM_BACKENDS = ("local", "openai", "extractive")
 # Destinations that map one-to-one onto Settings fields; None means "not given, use settings".
 SETTINGS_FLAGS = ("index_dir", "llm", "k", "host", "port", "embedder", "corpus_dir", "chroma_host", "chroma_port")
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–~至]\s*(\d{4}))?\s*$")
@@ -29,7 +29,7 @@ def add_index(p: argparse.ArgumentParser, help: str = "index directory (default:
 
 def add_llm(p: argparse.ArgumentParser, help: str | None = None) -> None:
     """``--llm local|openai|extractive`` → ``settings.llm``."""
-    p.add_argument("--llm", choices=LLM_BACKENDS, default=None, help=help)
+    p.add_argument("--llm", choices=BACKENDS, default=None, help=help)
 
 
 def add_embedder(p: argparse.ArgumentParser, help: str) -> None:
