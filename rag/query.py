@@ -30,7 +30,7 @@ from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT,
                                RESOLUTION, RESOLUTION_NOUN, follows_document, names_document)
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.numerals import cn_number
-from rag.text.places import EVENT_RE, NATIONAL, find_other_places, region_mentions
+from rag.text.places import NATIONAL, find_other_places, region_mentions
 from rag.text.questions import TARGET_RE, normalize_question
 from rag.text.years import CONGRESS_YEARS, RANGE_RE, year_mentions
 from rag.types import Filters
@@ -156,7 +156,6 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     # Without any dated document 今年/去年 cannot be resolved: drop them rather than invent year 0.
     years = [y for y in year_mentions(norm, anchor) if anchor or y[0] > 1000]
     national_ref = bool(years and not provinces and not kinds["doc_types"] and not kinds["gwr"]
-                        and not kinds["soft_types"] and not EVENT_RE.search(norm)
                         and NATIONAL_REPORT_RE.search(norm))
     if national_ref:
         kinds = {**kinds, "gwr": "auto"}

@@ -71,7 +71,6 @@ def test_national_cue_and_year_scope_that_year_and_the_next_national_report(cata
     "2022年党中央召开了哪些会议",
     "2019年国家主席习近平新年贺词说了什么",
     "2025年河南省国家级开发区有多少",
-    "2024年6月那次全国科学技术大会，习近平说要在哪年建成科技强国？",  # a meeting and its speaker
 ])
 def test_countries_the_party_centre_and_the_head_of_state_are_not_the_national_report(catalog, question):
     plan = analyze(question, catalog)
