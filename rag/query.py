@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 from rag.scope import drop_mention, new_year_addresses, owning_places, search_keywords, strip_scope
 from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT, DISTRICT_RE, DOC_TYPE_LABELS, GWR_RE,
-                               LEADER, LEADER_DOC_RE, LEADER_RE, NATIONAL_GWR, NATIONAL_REPORT_RE, PROVINCIAL_CUE_RE, PROVINCIAL_GWR,
+                               LEADER, LEADER_DOC_RE, LEADER_RE, NATIONAL_GWR, PROVINCIAL_CUE_RE, PROVINCIAL_GWR,
                                RESOLUTION, RESOLUTION_NOUN, follows_document, names_document)
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.numerals import cn_number
@@ -82,7 +82,6 @@ class _Reading:
     speakers: tuple[str, ...] = ()
     new_year: tuple[tuple[int, str], ...] = ()  # (year named, doc_id of that 新年贺词)
     unknown_congress: str = ""
-    national_ref: bool = False  # "国家/中央/总理 + a year" with no document named: that year's national report
 
 
 def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
@@ -155,10 +154,6 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     anchor = anchor_year(catalog, guess, scope)
     # Without any dated document 今年/去年 cannot be resolved: drop them rather than invent year 0.
     years = [y for y in year_mentions(norm, anchor) if anchor or y[0] > 1000]
-    national_ref = bool(years and not provinces and not kinds["doc_types"] and not kinds["gwr"]
-                        and NATIONAL_REPORT_RE.search(norm))
-    if national_ref:
-        kinds = {**kinds, "gwr": "auto"}
     rng = RANGE_RE.search(norm)
     ends = [e for _, _, e in years] + ([rng.end()] if rng else [])
     speakers = sorted({d["speaker"] for d in catalog if d.get("speaker") and " " not in d["speaker"]
@@ -169,7 +164,7 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
         report=any(names_document(norm, e) for e in ends) or any(follows_document(norm, s) for _, s, _ in years),
         target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
-        new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), national_ref=national_ref, **kinds)
+        new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
     return reading, years, regions
 
 
@@ -188,8 +183,6 @@ def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     soft = r.soft_types + (() if hard else _types("", bool(provinces), r.economic))
     hard_years = r.congress_years or (r.years if r.report else ())
     span = (min(hard_years), max(hard_years)) if hard_years else (r.year_range if r.report else None)
-    if span is None and r.national_ref:
-        span = (min(r.years), max(r.years) + 1)  # year N's target is in N's report, its outcome in N+1's
     doc_ids = tuple(d for y, d in r.new_year if y in r.years)
     if doc_ids:
         span = None  # pinned by title (新年贺词); its year differs from the one named

@@ -49,12 +49,6 @@ CONGRESS_RE = re.compile(rf"(?:(?:中国共产党|中共|党的)第?([{_N}]{{1,3
                          rf"|(?<![{_N}])(十[{ONE_TO_NINE}]|二十)大)(?!以来|之后|后|召开以来)")
 CONGRESS_ANY_RE = re.compile(r"党代会|党代表大会|党的全国代表大会")
 GWR_RE = re.compile(r"政府工作报告|政府报告|两会|工作报告|总理(?:所作|作)?的?报告")
-# Everyday ways to point at the State Council's annual report beside a year ("2019年国家定的…",
-# "中央今年…", "总理说…"): not the head of state, security, the Party centre, its bodies or the NPC.
-# 国家/中央 count only as a word of their own: after a year, a verb or punctuation, not inside
-# 中亚国家/发展中国家 (countries) or 党中央/中共中央.
-NATIONAL_REPORT_RE = re.compile(r"(?:(?:(?<![\u4e00-\u9fff])|(?<=[年是说按照据让和]))(?:国家|中央)|全国|国务院|总理)"
-                                r"(?!主席|安全|领导|机关|政治局|委员|全会|经济工作会议|纪委|党校|人民代表大会|代表大会|人大|政协)")
 PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
 DISTRICT_RE = re.compile(r"区委|全区|经济工作会议")
 LEADER_DOC_RE = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")

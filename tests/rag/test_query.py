@@ -51,38 +51,6 @@ def test_report_year_is_a_hard_filter_on_the_national_report(catalog, question):
     assert not plan.unanswerable_scope
 
 
-@pytest.mark.parametrize("question", [
-    "国家2019年给物价上涨定的上限是多少？",
-    "2019年中央定的就业目标是多少",
-    "照2019年国家的说法，赤字率多少",
-    "2019年全国城镇新增就业实际完成多少？",
-    "2019年总理说要减多少税",
-])
-def test_national_cue_and_year_scope_that_year_and_the_next_national_report(catalog, question):
-    # Year N's target is in N's report, its outcome in N+1's: both, and no province or other decade.
-    plan = analyze(question, catalog)
-    assert plan.filters.doc_types == (NATIONAL_GWR,)
-    assert span(plan) == (2019, 2020)
-    assert not plan.unanswerable_scope
-
-
-@pytest.mark.parametrize("question", [
-    "2023年西安中国－中亚峰会上，中方承诺向中亚国家提供多少融资？",   # countries, not the state
-    "2022年党中央召开了哪些会议",
-    "2019年国家主席习近平新年贺词说了什么",
-    "2025年河南省国家级开发区有多少",
-])
-def test_countries_the_party_centre_and_the_head_of_state_are_not_the_national_report(catalog, question):
-    plan = analyze(question, catalog)
-    assert not (plan.filters.doc_types == (NATIONAL_GWR,) and span(plan) == (2019, 2020))
-    assert span(plan) != (2023, 2024) and span(plan) != (2022, 2023) and span(plan) != (2025, 2026)
-
-
-def test_national_cue_for_a_year_without_a_report_is_refused_with_the_reason(catalog):
-    plan = analyze("1990年国家报告里物价涨幅想控制在多少？", catalog)
-    assert plan.unanswerable_scope and "1990" in plan.reason
-
-
 @pytest.mark.parametrize("question", ["2019年GDP增长了多少？", "2019年国内生产总值增长多少", "2019年经济增长情况"])
 def test_content_year_boosts_that_year_and_the_next_without_filtering(catalog, question):
     plan = analyze(question, catalog)
