@@ -19,7 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.backend import Backend, choose_backend
 from rag.chain import Deps, Draft, Request, Retrieved, extractive_draft, finalize, retrieve_stage
 from rag.config import Settings
-from rag.errors import BadRequest
+from rag.errors import BadRequest, QueueFull
 from rag.types import Answer, Filters
 
 MODES = ("answer", "quote")
@@ -126,6 +126,8 @@ def _draft(retrieved: Retrieved, backend: Backend, stream: bool) -> Generator[Ev
         for token in (backend.stream(retrieved.prompt_vars()) if stream else [backend.draft(retrieved.prompt_vars())]):
             parts.append(token)
             yield "token", token
+    except QueueFull:
+        raise
     except backend.fallback_on as exc:
         draft = extractive_draft(retrieved, backend.fallback(exc).label)
         yield "token", draft.text

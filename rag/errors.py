@@ -21,8 +21,13 @@ class SpeechQAError(Exception):
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
 
+    @property
+    def kind(self) -> str:
+        """The error's public name in API bodies (``error``/``type``): its class name by default."""
+        return type(self).__name__
+
     def to_dict(self) -> dict:
-        return {"error": type(self).__name__, "message": self.message, "hint": self.hint}
+        return {"error": self.kind, "message": self.message, "hint": self.hint}
 
 
 class ConfigError(SpeechQAError):
@@ -92,3 +97,10 @@ class LLMBusy(SpeechQAError):
     def __init__(self, message: str, hint: str = "", retry_after: int = 10) -> None:
         super().__init__(message, hint)
         self.retry_after = retry_after
+
+
+class QueueFull(LLMBusy):
+    """No place left in the LLM's queue. Unlike a busy model, this is never answered by falling back
+    to extractive: the edge answers 503 + Retry-After, so clients back off instead of piling on."""
+
+    kind = "LLMBusy"  # clients see one busy error, whatever is busy

@@ -16,13 +16,13 @@ from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from rag.errors import LLMBusy
+from rag.errors import QueueFull
 
 BUSY_MESSAGE = "本地大模型正忙，请稍后再试 / The local LLM is busy, please retry shortly"
 
 
 class LLMQueue:
-    """One generation at a time; ``waiting`` more may queue; beyond that ``admit`` raises ``LLMBusy``."""
+    """One generation at a time; ``waiting`` more may queue; beyond that ``admit`` raises ``QueueFull`` (an ``LLMBusy``)."""
 
     def __init__(self, waiting: int, retry_after: int = 10) -> None:
         self.capacity = waiting + 1
@@ -37,10 +37,10 @@ class LLMQueue:
         return self._admitted
 
     def admit(self) -> "Ticket":
-        """Reserve a place or raise ``LLMBusy``; the caller must ``release`` (or use the ticket)."""
+        """Reserve a place or raise ``QueueFull``; the caller must ``release`` (or use the ticket)."""
         with self._count_lock:
             if self._admitted >= self.capacity:
-                raise LLMBusy(BUSY_MESSAGE,
+                raise QueueFull(BUSY_MESSAGE,
                               f"{self.capacity - 1} requests are already waiting; retry in about "
                               f"{self.retry_after} s, or ask with llm=extractive for an answer without the LLM",
                               retry_after=self.retry_after)
@@ -122,7 +122,7 @@ class QueuedChatModel(BaseChatModel):
         return self.inner._llm_type
 
     def _admit(self) -> Ticket:
-        # LLMBusy when the queue is full: the runtime's backend does not fall back on it.
+        # QueueFull when the queue is full: the answer path never falls back on it.
         self._ticket = self.queue.admit()
         return self._ticket
 

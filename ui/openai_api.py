@@ -90,7 +90,7 @@ async def completion_chunks(stream: EventStream, completion_id: str, model: str)
                 yield emit(chunk(completion_id, model, {}, "stop", citations=_citations(value),
                                  speechqa=value.model_dump()))
     except SpeechQAError as exc:
-        yield emit({"error": {"message": str(exc), "type": type(exc).__name__, "code": exc.http_status}})
+        yield emit({"error": {"message": str(exc), "type": exc.kind, "code": exc.http_status}})
     except Exception:  # the client gets a clean error chunk; the log keeps the traceback
         log.exception("chat completion stream failed")
         yield emit({"error": {"message": "internal server error / 服务器内部错误", "type": "InternalError",

@@ -173,14 +173,11 @@ class Runtime:
 
     def _backend_for(self, plan: Plan) -> tuple[Any, Any]:
         """The plan's backend and chat model; a queued model takes its queue place only when it
-        is called. A full queue's ``LLMBusy`` is not in its ``fallback_on``: it must reach the
-        edge (503 + Retry-After) instead of becoming an extractive answer."""
+        is called (a full queue raises ``QueueFull``, which reaches the edge as a 503)."""
         from rag.backend import choose_backend
 
-        if not plan.queued:
-            return choose_backend(plan.settings, model=plan.model), plan.model
-        model = QueuedChatModel(inner=plan.model, queue=self.queue)
-        return choose_backend(plan.settings, model=model, fallback_on=(LLMUnavailable,)), model
+        model = QueuedChatModel(inner=plan.model, queue=self.queue) if plan.queued else plan.model
+        return choose_backend(plan.settings, model=model), model
 
     # ---- status ----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from rag.errors import BadRequest, LLMUnavailable
+from rag.errors import BadRequest, LLMBusy, LLMUnavailable
 from tests.ui.conftest import SlowChat, make_settings
 from ui.runtime import Runtime
 from ui.server import create_app
@@ -94,6 +94,28 @@ def test_full_llm_queue_gives_503_with_retry_after(shared_index, index_dir, corp
         assert err["error"] == "LLMBusy" and "正忙" in err["message"] and "busy" in err["message"]
     assert extractive.status_code == 200  # extractive answers do not queue behind the LLM
     assert first["r"].status_code == 200 and rt.queue.admitted == 0
+
+
+class BusyChat(SlowChat):
+    """A model that times out waiting for its own lock (llama.cpp busy), after admission."""
+
+    def _generate(self, *args, **kwargs):
+        raise LLMBusy("模型忙", "retry")
+
+    def _stream(self, *args, **kwargs):
+        raise LLMBusy("模型忙", "retry")
+        yield  # pragma: no cover
+
+
+def test_a_busy_model_falls_back_to_extractive_but_a_full_queue_does_not(shared_index, index_dir, corpus_dir):
+    rt = local_runtime(shared_index, index_dir, corpus_dir, BusyChat(responses=["unused"], delay=0), queue=1)
+    with TestClient(create_app(rt, with_ui=False)) as c:
+        blocking = c.post("/api/answer", json={"question": Q})
+        streamed = c.post("/api/answer/stream", json={"question": Q})
+    assert blocking.status_code == 200, blocking.text
+    assert blocking.json()["llm"] == "extractive (fallback: local busy)" and "5.5%" in blocking.json()["answer"]
+    assert streamed.status_code == 200 and "extractive (fallback: local busy)" in streamed.text
+    assert rt.queue.admitted == 0
 
 
 def test_stream_releases_its_queue_place(shared_index, index_dir, corpus_dir):
