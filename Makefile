@@ -71,7 +71,8 @@ ingest: setup
 serve: setup
 	$(BIN)/speechqa serve
 
-test: setup models-test browser
+# models-test provisions a superset of what `models` does, so `setup` is not run on top of it.
+test: $(STAMP) $(LLAMA) models-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -101,8 +101,8 @@ def question_overlap(item: dict) -> float:
 def _overlap_problems(item: dict, where: str) -> list[str]:
     """For users'-wording items: the stored overlap is the computed one, below MAX_OVERLAP; a valid split."""
     problems = []
-    if "split" in item and item["split"] not in SPLITS:
-        problems.append(f"{where}: split {item['split']!r} is not one of {SPLITS}")
+    if ("split" in item or "overlap" in item) and item.get("split") not in SPLITS:
+        problems.append(f"{where}: split {item.get('split')!r} is not one of {SPLITS} (a users'-wording item needs one)")
     if "overlap" not in item:
         return problems
     actual = question_overlap(item)

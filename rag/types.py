@@ -82,10 +82,12 @@ def chunk_id(doc_id: str, first: int, last: int, part: int | None = None) -> str
 
 
 def parse_chunk_id(cid: str) -> tuple[str, int, int, int | None]:
-    """``(doc_id, first, last, part)`` of a chunk id (part None for whole paragraphs)."""
-    doc_id, _, span = cid.rpartition("#")
+    """``(doc_id, first, last, part)`` of a chunk id (part None for whole paragraphs); ValueError if it is not one."""
+    doc_id, sep, span = cid.rpartition("#")
     span, _, part = span.partition(".")
     first, _, last = span.partition("-")
+    if not (sep and doc_id and first.isdigit() and last.isdigit() and (not part or part.isdigit())):
+        raise ValueError(f"not a chunk id: {cid!r}")
     return doc_id, int(first), int(last), int(part) if part else None
 
 

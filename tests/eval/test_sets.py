@@ -121,3 +121,6 @@ def test_users_wording_item_passes_and_bad_split_is_caught(tmp_path, corpus_dir)
     assert validate_set(_write(tmp_path, [ok]), corpus_dir, minimums=False) == []
     problems = validate_set(_write(tmp_path, [{**ok, "split": "train"}]), corpus_dir, minimums=False)
     assert any("split 'train'" in p for p in problems)
+    no_split = {k: v for k, v in ok.items() if k != "split"}
+    problems = validate_set(_write(tmp_path, [no_split]), corpus_dir, minimums=False)
+    assert any("split None" in p for p in problems)

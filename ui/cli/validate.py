@@ -27,8 +27,9 @@ def register(sub: argparse._SubParsersAction, default_set: Path) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print counts and problems; the exit code says whether the set is valid."""
     corpus = settings.corpus_dir  # --corpus, else SPEECHQA_CORPUS_DIR, else ../shared/corpus
-    if not args.set_path.is_file() or not Path(corpus).is_dir():
-        print(f"error: {args.set_path} or {corpus} does not exist — "
+    missing = [str(p) for p, ok in ((args.set_path, args.set_path.is_file()), (corpus, Path(corpus).is_dir())) if not ok]
+    if missing:
+        print(f"error: {' and '.join(missing)} does not exist — "
               "pass the set file and --corpus <corpus root>", file=sys.stderr)
         return 2
     problems = checks.validate_set(args.set_path, corpus)

@@ -37,5 +37,7 @@ def test_problems_are_listed_and_exit_1(tmp_path, corpus_dir, capsys):
 
 def test_a_missing_set_or_corpus_exits_2(tmp_path, corpus_dir, capsys):
     assert main(["eval", "validate", str(tmp_path / "none.jsonl"), "--corpus", str(corpus_dir)]) == 2
-    assert "pass the set file and --corpus <corpus root>" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "pass the set file and --corpus <corpus root>" in err
+    assert f"{tmp_path / 'none.jsonl'} does not exist" in err and str(corpus_dir) not in err
     assert main(["eval", "validate", str(SET), "--corpus", str(tmp_path / "nowhere")]) == 2
