@@ -1,0 +1,66 @@
+"""Premiers and their reports: which national report "李克强第一次作报告" means.
+
+Users date national reports by who delivered them ("温家宝第一次作报告时",
+"李强当总理后第一份报告", "李克强第一个任期那五年"). The table is history, not
+the corpus: a report the corpus lacks is then named as missing instead of
+silently replaced by another year's.
+
+``first``/``last`` are the years of a premier's first and last government work
+report (delivered in March); ``reviews`` are the reports that look back on each
+five-year term (the last report of the term).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Premier(NamedTuple):
+    first: int
+    last: int
+    reviews: tuple[int, ...]
+
+
+PREMIERS: dict[str, Premier] = {
+    "周恩来": Premier(1954, 1975, ()),
+    "华国锋": Premier(1978, 1979, ()),
+    "赵紫阳": Premier(1981, 1987, (1983, 1987)),
+    "李鹏": Premier(1988, 1998, (1993, 1998)),
+    "朱镕基": Premier(1999, 2003, (2003,)),
+    "温家宝": Premier(2004, 2013, (2008, 2013)),
+    "李克强": Premier(2014, 2023, (2018, 2023)),
+    "李强": Premier(2024, 2025, ()),
+}
+_NAME = "|".join(sorted(PREMIERS, key=len, reverse=True))
+_FIRST_WORDS = ("第一次", "首次", "头一回", "头一次", "第一份", "头一份", "刚上台", "刚上任", "上任后的第一", "上任后第一",
+                "上任第一", "当总理后的第一份", "当总理后第一份", "当总理后的第一", "当总理后第一", "当总理的第一")
+_LAST_WORDS = ("最后一次", "最后一份", "最后那份", "卸任前")
+_EARLIER_TERM = ("第一个任期", "第一届", "头五年", "前五年")
+_LATER_TERM = ("第二个任期", "第二届", "最后五年", "后五年")
+_BOTH_TERMS = ("两届", "两个任期")
+_GAP = "[^，。？]{0,8}?"
+_FIRST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_FIRST_WORDS)})")
+_LAST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_LAST_WORDS)})")
+_TERM = re.compile(rf"({_NAME}){_GAP}({'|'.join((*_EARLIER_TERM, *_LATER_TERM, *_BOTH_TERMS))})")
+# The words that date a report by its premier: they name the report, not what it says.
+DATING_RE = re.compile("|".join(sorted((*PREMIERS, *_FIRST_WORDS, *_LAST_WORDS, *_EARLIER_TERM, *_LATER_TERM,
+                                        *_BOTH_TERMS, "当总理", "任期", "作报告", "那届政府", "上一届政府"),
+                                       key=len, reverse=True)))
+
+
+def premier_report_years(norm: str) -> tuple[int, ...]:
+    """The national report years a question dates by premier ("李鹏第一个任期" → 1993), or ()."""
+    # A term first: "第一个任期的最后一次报告" is that term's review, not the last report.
+    if (found := _TERM.search(norm)) and (reviews := PREMIERS[found.group(1)].reviews):
+        word = found.group(2)
+        if word in _BOTH_TERMS:
+            return reviews
+        return (reviews[-1],) if word in _LATER_TERM else (reviews[0],)
+    if found := _FIRST.search(norm):
+        return (PREMIERS[found.group(1)].first,)
+    if found := _LAST.search(norm):
+        return (PREMIERS[found.group(1)].last,)
+    return ()
+
+
+__all__ = ["DATING_RE", "PREMIERS", "Premier", "premier_report_years"]

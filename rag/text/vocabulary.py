@@ -1,0 +1,176 @@
+"""Everyday words for the reports' official terms: 涨工资 → 居民收入, 找工作 → 就业.
+
+Users ask in their own words; the reports use fixed terms. BM25 over character
+bigrams cannot connect 城里多出来的工作岗位 to 城镇新增就业, and the small dense
+model connects it only sometimes. Each ``Term`` lists the official phrasings a
+report writes and the everyday patterns that mean them.
+
+``official_terms`` gives the official phrasings a question implies (added to the
+keyword search); ``in_documents_terms`` rewrites the question into the reports'
+wording (what overlap measures and the answer stage read). The table covers the
+indicators and policy words of government work reports, congress reports and
+speeches in general, not the wording of any one eval question.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from rag.text.normalize import bigrams, norm
+
+
+class Term(NamedTuple):
+    """One official term: the report's phrasings (first = canonical) and everyday patterns."""
+
+    phrasings: tuple[str, ...]
+    everyday: str  # a regex over the normalized question
+
+
+_CITY = r"(?:城里|城镇|城市里|城市|城里头)"
+_NEW = r"(?:新增|新添|新加|多出来?|多了|增加|新创造|新提供)"
+_JOB_NOUN = r"(?:工作岗位|就业岗位|就业机会|工作机会|岗位|饭碗|就业)"
+_JOB = rf"(?:{_JOB_NOUN}|工作)"
+
+TERMS: tuple[Term, ...] = (
+    Term(("城镇新增就业", "新增就业"),
+         rf"{_CITY}[^，。？]{{0,8}}?{_NEW}[^，。？]{{0,6}}?{_JOB}|{_NEW}[^，。？]{{0,4}}?{_JOB_NOUN}|找工作的新岗位|就业机会"),
+    Term(("城镇调查失业率", "城镇登记失业率", "失业率"),
+         r"没活干|没有?工作的?人|找不到工作|失业的?人?|待业"),
+    Term(("居民人均可支配收入", "居民收入", "可支配收入"),
+         r"涨工资|工资[^，。？]{0,4}涨|挣的钱|赚的钱|到手的钱|收入[^，。？]{0,4}涨|腰包|钱袋子|人均[^，。？]{0,4}(?:到手|挣|赚)"),
+    Term(("农民人均纯收入", "农民人均收入", "农村居民人均可支配收入"),
+         r"(?:农民|种地的)[^，。？]{0,8}(?:净落|纯收入|挣|赚|收入|到手)"),
+    Term(("居民消费价格", "物价", "价格总水平"),
+         r"物价(?:上涨|涨幅|涨)?|东西[^，。？]{0,6}贵了?|涨价|通胀|通货膨胀|消费价格|价格[^，。？]{0,4}涨"),
+    Term(("经济增长", "生产总值增长"), r"经济[^，。？]{0,4}(?:涨|增长了|增速|长了|跑了)"),
+    Term(("生产总值", "经济总量", "国内生产总值", "地区生产总值"),
+         r"经济[^，。？]{0,2}(?:总量|规模|盘子|体量|做到)|总盘子"),
+    Term(("进出口总额", "进出口", "外贸", "对外贸易"),
+         r"(?:跟|和|与|同)(?:外面|外国|国外|老外)[^，。？]{0,4}做买卖|做买卖|外贸|出口|进口|贸易额"),
+    Term(("研发经费", "研究与试验发展经费", "研发投入", "研发经费投入强度"),
+         r"科研[^，。？]{0,6}(?:钱|经费|投入)|研发|搞科研|科技投入"),
+    Term(("社会消费品零售总额",),
+         r"(?:商场|超市|商店|卖货|买东西|零售|消费)[^，。？]{0,8}(?:总额|卖了|卖货|多少钱的货|销售)|卖了多少钱的货|零售"),
+    Term(("粮食产量", "粮食总产量", "粮食"),
+         r"(?:打|收|种|产)[^，。？]{0,4}粮食|粮食[^，。？]{0,6}(?:收成|产量|打了|收了|打多少|收多少)|收成"),
+    Term(("固定资产投资",), r"(?:搞建设|盖楼修路|修路建桥)[^，。？]{0,4}投|建设投资"),
+    Term(("基本建设投资",), r"搞基建|基建"),
+    Term(("不良贷款率", "不良贷款"), r"坏账|烂账|坏贷款|收不回来的贷款|呆账"),
+    Term(("空气质量优良天数比率", "空气质量优良天数", "优良天数"),
+         r"蓝天|好天气|空气[^，。？]{0,4}好|好空气|空气质量"),
+    Term(("以旧换新", "设备更新"), r"换新|旧换新|换[^，。？]{0,4}(?:家电|新车|手机)"),
+    Term(("超长期特别国债", "特别国债"), r"(?:超长期|长期)[^，。？]{0,4}国债|特别国债"),
+    Term(("赤字率", "财政赤字"), r"赤字|(?:财政|政府)[^，。？]{0,4}(?:亏空|入不敷出|借多少|花的比收的多)"),
+    Term(("地方政府专项债券", "专项债"), r"专项债|地方[^，。？]{0,4}(?:借钱|发债)"),
+    Term(("隐性债务",), r"看不见的(?:欠账|债)|隐形债|隐性债|暗债"),
+    Term(("常住人口城镇化率", "城镇化率", "城镇化"), r"城镇化|城市化|进城[^，。？]{0,4}(?:人|比例)|住在城里的人[^，。？]{0,4}比例"),
+    Term(("基本养老保险", "养老保险", "基本养老金"), r"养老保险|养老金|退休金|退休工资"),
+    Term(("单位缴费比例",), r"(?:公司|企业|单位)[^，。？]{0,6}(?:交|缴)[^，。？]{0,6}(?:比例|费率)"),
+    Term(("减税降费", "减税", "降费"), r"减负|少交税|减税|降费|税费负担"),
+    Term(("农业税", "牧业税", "特产税"), r"种地[^，。？]{0,6}税|皇粮"),
+    Term(("高速铁路", "高铁"), r"高铁|动车|高速铁路"),
+    Term(("农村贫困人口", "脱贫", "贫困人口"), r"穷人|贫困|脱贫|摘帽|吃不饱"),
+    Term(("规模以上工业增加值", "工业增加值"), r"工业[^，。？]{0,4}(?:涨|增长|增速)|工厂[^，。？]{0,4}(?:增长|涨)"),
+    Term(("工业总产值", "工农业总产值"), r"工厂[^，。？]{0,6}(?:生产的总值|产值|总值)|工业产值"),
+    Term(("一般公共预算收入", "财政收入"), r"(?:政府|财政)[^，。？]{0,4}(?:收入|进账|收的钱)|税收"),
+    Term(("国防支出", "国防预算", "国防费"), r"军费|国防[^，。？]{0,2}(?:开支|预算|花)"),
+    Term(("基本医疗保险", "医保"), r"看病[^，。？]{0,4}(?:报销|钱)|医保|医疗保险"),
+    Term(("育儿补贴",), r"养孩子|育儿|带娃|生孩子[^，。？]{0,4}补贴"),
+    Term(("计划生育", "少生"), r"少生|计划生育|控制人口"),
+    Term(("党员",), r"入了?党|党员"),
+    Term(("单位国内生产总值能耗", "能耗"), r"能耗|耗能|耗电|节能"),
+    Term(("实际使用外资", "利用外资", "外商投资"), r"外资|(?:外国|老外|外商)[^，。？]{0,3}投资"),
+    Term(("保障性住房", "棚户区改造", "住房"), r"棚户|棚改|廉租|保障房|公租房|房子"),
+    Term(("房地产市场", "房地产"), r"房价|楼市|房地产"),
+    Term(("自由贸易协定", "自贸协定", "自贸区"), r"自贸|自由贸易"),
+    Term(("义务教育",), r"上学|读书|念书"),
+    Term(("月球背面", "嫦娥六号"), r"月亮背面|月球背面"),
+    Term(("大型客机", "C919"), r"国产大(?:客机|飞机)|大客机"),
+)
+
+
+# Question words inside a replaced phrase (城里新添多少工作岗位) are kept after the term.
+_ASKING = re.compile(r"多少|几|哪些|什么")
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[Term, re.Pattern[str]], ...]:
+    return tuple((t, re.compile(t.everyday)) for t in TERMS)
+
+
+@lru_cache(maxsize=4096)
+def official_terms(text: str) -> tuple[str, ...]:
+    """The canonical official phrasings ``text``'s everyday words imply, in table order;
+    a canonical phrasing the text already writes is left out."""
+    out = []
+    for term, pattern in _compiled():
+        if pattern.search(text) and term.phrasings[0] not in text:
+            out.append(term.phrasings[0])
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def topics(text: str) -> tuple[Term, ...]:
+    """The terms ``text`` speaks of, in its own words or the reports'."""
+    return tuple(t for t, pattern in _compiled() if pattern.search(text) or any(p in text for p in t.phrasings))
+
+
+def names_topic(term: Term, sentence: str) -> bool:
+    """Does ``sentence`` name ``term``: words its pattern reads, or most of an official
+    phrasing (all its bigrams, or at least two: 工农业的年总产值 names 工农业总产值)?
+    Read in the simplified matching form (congress reports of the 1920s are traditional)."""
+    text = norm(sentence)
+    if _pattern(term).search(text):
+        return True
+    have = bigrams(text)
+    return any(len(b := bigrams(p)) and len(b & have) >= min(2, len(b)) for p in term.phrasings)
+
+
+def _pattern(term: Term) -> re.Pattern[str]:
+    return dict(_compiled())[term]
+
+
+@lru_cache(maxsize=4096)
+def in_documents_terms(text: str) -> str:
+    """``text`` with each everyday phrase replaced by its official term's canonical phrasing.
+
+    Only the first match of each term is replaced; a term whose canonical phrasing the
+    text already writes is left alone, so the rewrite never doubles an official word.
+    """
+    for term, pattern in _compiled():
+        found = pattern.search(text)
+        if found and term.phrasings[0] not in text and not _inside_official(text, found, term):
+            text = _replace(text, found, term.phrasings[0])
+    return text
+
+
+def _inside_official(text: str, found: re.Match[str], term: Term) -> bool:
+    """Is the match part of a longer official phrasing the text writes (失业 in 失业率,
+    出口 in 进出口, 养老金 in 基本养老金)?"""
+    for phrasing in term.phrasings:
+        start = text.find(phrasing)
+        while start >= 0:
+            end = start + len(phrasing)
+            if start <= found.start() and found.end() <= end and end - start > found.end() - found.start():
+                return True
+            start = text.find(phrasing, start + 1)
+    return False
+
+
+def _replace(text: str, found: re.Match[str], canonical: str) -> str:
+    """Replace the match by ``canonical`` plus the question words it held; a part of the
+    canonical phrasing written right before (地方政府+专项债) or after (坏账+率) is absorbed."""
+    start, end = found.span()
+    for k in range(len(canonical) - 1, 0, -1):
+        if text[:start].endswith(canonical[:k]):
+            start -= k
+            break
+    for k in range(len(canonical) - 1, 0, -1):
+        if text[end:].startswith(canonical[-k:]):
+            end += k
+            break
+    return text[:start] + canonical + "".join(_ASKING.findall(found.group(0))) + text[end:]
+
+
+__all__ = ["TERMS", "Term", "in_documents_terms", "names_topic", "official_terms", "topics"]

@@ -1,0 +1,74 @@
+"""rag.text.premiers: national reports dated by the premier who delivered them."""
+from __future__ import annotations
+
+import pytest
+
+from rag.text.premiers import DATING_RE, PREMIERS, premier_report_years
+
+
+def test_the_table_is_consistent():
+    assert all(p.first <= p.last for p in PREMIERS.values())
+    assert all(p.first <= y <= p.last for p in PREMIERS.values() for y in p.reviews)
+    assert all(p.reviews[-1] == p.last for p in PREMIERS.values() if p.reviews)
+
+
+@pytest.mark.parametrize("question, years", [
+    ("李克强第一次作报告那年", (2014,)),
+    ("李强当总理后第一份报告", (2024,)),
+    ("温家宝第一次作报告时", (2004,)),
+    ("李克强刚上任时", (2014,)),
+    ("华国锋头一回作报告", (1978,)),
+    ("李克强最后一次作报告时", (2023,)),
+    ("朱镕基卸任前", (2003,)),
+])
+def test_first_and_last_reports(question, years):
+    assert premier_report_years(question) == years
+
+
+@pytest.mark.parametrize("question, years", [
+    ("李鹏第一个任期五年里", (1993,)),
+    ("李克强第一个任期里", (2018,)),
+    ("李鹏头五年", (1993,)),
+    ("李克强第二个任期里", (2023,)),
+    ("温家宝当总理的最后五年里", (2013,)),
+    ("李鹏后五年", (1998,)),
+    ("温家宝两届任期", (2008, 2013)),
+    ("赵紫阳两个任期", (1983, 1987)),
+])
+def test_terms_map_to_the_report_reviewing_them(question, years):
+    assert premier_report_years(question) == years
+
+
+def test_li_keqiang_is_not_read_as_li_qiang():
+    assert premier_report_years("李克强第一次作报告") == (2014,)
+    assert premier_report_years("李强第一次作报告") == (2024,)
+    assert premier_report_years("李克强最后一次作报告和李强第一次作报告") == (2024,)
+
+
+@pytest.mark.parametrize("question", [
+    "2024年经济增长目标是多少？",
+    "李克强总理说的经济增长",  # a premier with no dating word
+    "李克强，第一次",  # the dating word is in another clause
+    "李克强在2014年作的报告中第一次提出",  # too far from the name
+    "李强第一个任期",  # no term review in the table yet
+    "周恩来两届",
+])
+def test_questions_not_dated_by_premier(question):
+    assert premier_report_years(question) == ()
+
+
+def test_dating_words_are_matched_and_content_is_not():
+    assert DATING_RE.sub("", "李克强第一次作报告那年经济增长目标") == "那年经济增长目标"
+    assert DATING_RE.sub("", "李强当总理后第一份报告") == "报告"
+    assert DATING_RE.sub("", "李鹏第一个任期五年里") == "五年里"
+    assert DATING_RE.fullmatch("李克强") and DATING_RE.fullmatch("上一届政府")
+    assert not DATING_RE.search("经济增长目标和城镇新增就业")
+
+
+def test_last_report_of_the_first_term():
+    assert premier_report_years("李克强第一个任期的最后一次报告") == (2018,)
+
+
+@pytest.mark.parametrize("word", ["卸任前", "最后那份", "第二届", "两届", "头五年", "后五年", "最后五年"])
+def test_dating_re_covers_every_word_that_dates_a_report(word):
+    assert DATING_RE.fullmatch(word)
