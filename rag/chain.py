@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.extractive import RELEVANCE_MIN, Pick, extractive_picks, missing_names, relevance
+from rag.extractive import Pick, extractive_picks, missing_names, relevance
 from rag.prompts import build_context
 from rag.query import QueryPlan
 from rag.text.sentences import TERMINATORS as _TERMINAL
@@ -95,10 +95,12 @@ def retrieve_stage(request: Request, settings, index, deps: Deps) -> Retrieved:
     plan = deps.analyze(question, index.documents(), scope=request.filters)
     passages = deps.retrieve(plan, index, settings, request.filters)
     evidence = evidence_of(passages, index)
-    relevant = any(relevance(question, ev) >= RELEVANCE_MIN for ev in evidence)
-    missing = missing_names(question, evidence) if relevant else []
+    # No word-overlap gate here: paraphrased questions share few words with their answer.
+    # Whether the evidence answers is decided by the draft (a sentence on topic holding
+    # the kind of item asked for, or the model's own answer) and by verification.
+    missing = missing_names(question, evidence)
     return Retrieved(question, plan, tuple(passages), tuple(evidence), tuple(missing),
-                     answerable=relevant and not missing and not plan.unanswerable_scope)
+                     answerable=bool(evidence) and not missing and not plan.unanswerable_scope)
 
 
 def extractive_draft(retrieved: Retrieved, label: str) -> Draft:

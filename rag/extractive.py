@@ -18,14 +18,19 @@ from rag.text.numerals import SMALL_NUMERALS, cn_number, extract_numbers, number
 from rag.text.questions import QUESTION_WORDS_PATTERN
 from rag.text.recognizers import quoted_terms
 from rag.text.sentences import TERMINATORS
+from rag.text.vocabulary import in_documents_terms, names_topic, official_terms, topics
+from rag.text.asks import NUMBER, OTHER, asked_kind, holds, value_near
 from rag.text.words import person_names, words
-from rag.text.years import YEAR_WORD
+from rag.text.premiers import DATING_RE
+from rag.text.years import RELATIVE_YEAR_WORDS, YEAR_WORD
 from rag.types import Evidence
 
 # Question words and document names say what kind of answer is wanted, not what
 # it is about, so they are removed before measuring overlap.
+# Relative years (今年, 上一年) and a premier's dating of a report (李克强第一次作报告) say
+# which report, which the plan's scope already fixed.
 _QUESTION_NOISE = re.compile(rf"{QUESTION_WORDS_PATTERN}|？|\?|{alternation((*REPORT_NOUNS, RESOLUTION_NOUN))}"
-                             rf"|提出|的|了|{YEAR_WORD}")
+                             rf"|提出|的|了|{YEAR_WORD}|{DATING_RE.pattern}|{RELATIVE_YEAR_WORDS}")
 # Questions asking for a quantity: sentences with a number get a bonus.
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|比例|比重|增速|规模|总额|总量|率")
 # Share of the question's content bigrams that some retrieved paragraph must
@@ -44,6 +49,11 @@ RELEVANCE_MIN = 0.15
 # unanswerable refused; 0.3 → 0.775, 14/18; 0.35 → 0.757, 14/18.
 SENTENCE_MIN = 0.3
 NUMBER_BONUS = 0.25
+# A sentence holding an item of the kind asked for (``rag.text.asks``), or holding none.
+KIND_BONUS = 0.1
+KIND_PENALTY = 0.3
+# A sentence that does not name the indicator or policy the question asks about.
+TOPIC_PENALTY = 0.2
 MAX_SENTENCES = 3
 # Questions asking for several items ("哪些", "哪三类", "分别是什么"): sentences that
 # enumerate (一是/二是, 第一, （一）, "甲、乙、丙") get a bonus, and up to as many
@@ -64,6 +74,7 @@ _PARTS = re.compile(r"[^？?]+[？?]?")
 # one about a target should prefer it.
 _ASKS_TARGET = re.compile(r"目标|预期|计划|力争|打算|定了|定为|定在|拟")
 _ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长了|回顾|去年|上一年|上年")
+TARGET_LEAD = 24  # characters of a paragraph's start that may announce a target list
 _STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
 
 
@@ -78,6 +89,7 @@ def question_bigrams(question: str) -> frozenset[str]:
     answerable eval questions were refused, most with the answer retrieved.
     """
     content: set[str] = set()
+    question = in_documents_terms(question)
     for word in words(_QUESTION_NOISE.sub(" ", question)):
         if len(norm(word)) >= 2:
             content |= bigrams(word)
@@ -92,11 +104,17 @@ def missing_names(question: str, paragraphs: list[Evidence]) -> list[str]:
     A question about someone the sources never name (习近平会见马斯克…) cannot be
     answered from them, however well the rest of it overlaps.
     """
-    names = person_names(question)
+    names = {n for n in person_names(question) if _looks_like_name(n)}
     if not names:
         return []
     seen = "\n".join(norm(f"{ev.title}{ev.speaker or ''}{ev.text}") for ev in paragraphs)
     return sorted(n for n in names if n not in seen)
+
+
+def _looks_like_name(word: str) -> bool:
+    """jieba tags four-character phrases (蓝天白云) and kinship words (老祖宗) as names too;
+    Chinese names have two or three characters, transliterations a middle dot."""
+    return "·" in word or (len(word) <= 3 and word[0] not in "老阿小")
 
 
 def relevance(question: str, ev: Evidence) -> float:
@@ -168,10 +186,11 @@ def sentence_score(question: str, ev: Evidence, sentence: str, rank: int) -> flo
     score += 0.1 * sum(t in norm(sentence) for t in quoted_terms(question))
     if _WANTS_NUMBER.search(question) and extract_numbers(sentence):
         score += NUMBER_BONUS
+    score += kind_match(question, sentence)
     stripped = sentence.strip()
     if _WANTS_LIST.search(question) and _ENUMERATES.search(stripped) and not _HEADING.match(stripped):
         score += LIST_BONUS
-    return (score + _year_match(question, ev, sentence) + target_match(question, sentence)
+    return (score + _year_match(question, ev, sentence) + target_match(question, sentence, ev)
             + phrase_bonus(question, sentence) + 0.05 / (1 + rank))
 
 
@@ -191,13 +210,47 @@ def _question_text(question: str) -> str:
     return norm(_QUESTION_NOISE.sub(" ", question))
 
 
-def target_match(question: str, sentence: str) -> float:
-    """+ for a target sentence when a target is asked, − when an actual result is asked."""
-    if not _STATES_TARGET.search(sentence):
+def target_match(question: str, sentence: str, ev: Evidence | None = None) -> float:
+    """+ for a target sentence when a target is asked, − when an actual result is asked.
+
+    A report states the targets of its own year and the results of the year before: a
+    question about the report's own year ("陕西2025年粮食要打多少吨", in the 2025 report)
+    asks a target even without the word 目标.
+    """
+    # The items of a target list ("居民消费价格涨幅2%左右；") are split from the
+    # paragraph's lead-in ("今年发展主要预期目标是：") that makes them targets.
+    years = {int(v) for k, v in extract_numbers(question) if k == "year"}
+    asks_target = bool(_ASKS_TARGET.search(question)) or (
+        ev is not None and ev.year in years and not _ASKS_ACTUAL.search(question))
+    if not (_STATES_TARGET.search(sentence) or (ev is not None and _STATES_TARGET.search(ev.text[:TARGET_LEAD]))):
         return 0.0
-    if _ASKS_TARGET.search(question):
+    if asks_target:
         return 0.1
     return -0.3 if _ASKS_ACTUAL.search(question) else 0.0
+
+
+def kind_match(question: str, sentence: str) -> float:
+    """+ when the sentence holds an item of the kind asked (a number, a name, a year, a
+    place, a list), − when it holds none; for a number, more when it stands right after
+    the indicator asked about, less when the indicator is named with no value."""
+    kind = asked_kind(question)
+    if kind == OTHER:
+        return 0.0
+    score = KIND_BONUS if holds(kind, sentence) else -KIND_PENALTY
+    asked = topics(question)
+    if asked and not any(names_topic(t, sentence) for t in asked):
+        score -= TOPIC_PENALTY  # a number, but of another indicator
+    if kind == NUMBER:
+        near = [value_near(term, norm(sentence)) for term in asked_terms(question)]
+        score += 0.2 if True in near else (-0.1 if False in near else 0.0)
+    return score
+
+
+@lru_cache(maxsize=1024)
+def asked_terms(question: str) -> tuple[str, ...]:
+    """The official terms the question asks about: bridged from its everyday words, or
+    the indicator it names."""
+    return (*official_terms(question), *(p for i in named_indicators(question) for p in i.phrasings[:1]))
 
 
 Pick = tuple[int, tuple[int, int]]  # (index into paragraphs, sentence span)
@@ -227,14 +280,16 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     """
     scored = []
     for i, ev in enumerate(paragraphs):
-        if relevance(question, ev) < RELEVANCE_MIN:
-            continue
         for span in ev.spans:
             if len(norm(ev.text[span[0]:span[1]])) >= 4:
                 scored.append((sentence_score(question, ev, ev.text[span[0]:span[1]], i), i, span))
     scored.sort(key=lambda x: -x[0])
     if not any(on_topic(question, paragraphs[i].text[a:b]) for _, i, (a, b) in scored):
         return []
+    asked = topics(question)
+    if asked and asked_kind(question) == NUMBER and not any(
+            names_topic(t, paragraphs[i].text[a:b]) for _, i, (a, b) in scored for t in asked):
+        return []  # numbers, but none of them of the indicator asked about
     max_sentences = max(max_sentences, list_size(question))
     picks: list[Pick] = []
     for group in _groups(question, paragraphs):

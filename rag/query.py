@@ -24,12 +24,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from rag.scope import drop_mention, new_year_addresses, owning_places, search_keywords, strip_scope
+from rag.scope import (NEXT_REPORT_RE, drop_mention, national_cue, new_year_addresses, owning_places, search_keywords,
+                       strip_scope)
 from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT, DISTRICT_RE, DOC_TYPE_LABELS, GWR_RE,
                                LEADER, LEADER_DOC_RE, LEADER_RE, NATIONAL_GWR, PROVINCIAL_CUE_RE, PROVINCIAL_GWR,
                                RESOLUTION, RESOLUTION_NOUN, follows_document, names_document)
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.numerals import cn_number
+from rag.text.premiers import premier_report_years
 from rag.text.places import NATIONAL, find_other_places, region_mentions
 from rag.text.questions import TARGET_RE, normalize_question
 from rag.text.years import CONGRESS_YEARS, RANGE_RE, year_mentions
@@ -82,6 +84,9 @@ class _Reading:
     speakers: tuple[str, ...] = ()
     new_year: tuple[tuple[int, str], ...] = ()  # (year named, doc_id of that 新年贺词)
     unknown_congress: str = ""
+    national: bool = False  # 国家/全国/中央/国务院 + a year, no other document named: the national report
+    report_years: tuple[int, ...] = ()  # national reports dated by their premier (李克强第一次作报告 → 2014)
+    next_report: bool = False  # "看下一年的报告": the year after the content year
 
 
 def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
@@ -151,7 +156,10 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     provinces = any(r != NATIONAL for r, _, _ in regions)
     kinds = _read_types(norm, provinces)
     guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
-    anchor = anchor_year(catalog, guess, scope)
+    plain = not (provinces or kinds["doc_types"] or kinds["soft_types"])
+    dated = premier_report_years(norm) if plain else ()
+    # In a report dated by its premier, 去年/上一年 are relative to that report's year.
+    anchor = dated[0] if len(dated) == 1 else anchor_year(catalog, guess, scope)
     # Without any dated document 今年/去年 cannot be resolved: drop them rather than invent year 0.
     years = [y for y in year_mentions(norm, anchor) if anchor or y[0] > 1000]
     rng = RANGE_RE.search(norm)
@@ -164,7 +172,8 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
         report=any(names_document(norm, e) for e in ends) or any(follows_document(norm, s) for _, s, _ in years),
         target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
-        new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), **kinds)
+        new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), report_years=dated,
+        national=plain and national_cue(norm), next_report=bool(NEXT_REPORT_RE.search(norm)), **kinds)
     return reading, years, regions
 
 
@@ -175,14 +184,29 @@ def _types(gwr: str, provinces: bool, economic: bool) -> tuple[str, ...]:
     return (PROVINCIAL_GWR,) if provinces or gwr == "provincial" else (NATIONAL_GWR,)
 
 
+def _national_span(r: _Reading) -> tuple[int, int] | None:
+    """The national reports a plain question means: those its premier dates, else the year
+    named (a target or a named report), the next one ("下一年的报告"), or both (a result)."""
+    if r.report_years:
+        return min(r.report_years), max(r.report_years)
+    if not (r.national and r.years) or r.new_year:
+        return None
+    lo, hi = min(r.years), max(r.years)
+    if r.next_report:
+        return (lo if r.target else lo + 1), hi + 1
+    return (lo, hi) if r.target or r.report else (lo, hi + 1)
+
+
 def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     provinces = tuple(x for x in r.regions if x != NATIONAL)
-    hard = r.doc_types + _types(r.gwr, bool(provinces), False)
+    national = _national_span(r)
+    hard = r.doc_types + _types(r.gwr, bool(provinces), False) or ((NATIONAL_GWR,) if national else ())
     if provinces and not hard and not r.soft_types:
         hard = (PROVINCIAL_GWR,)  # a province without a document type: its report is the only source
     soft = r.soft_types + (() if hard else _types("", bool(provinces), r.economic))
     hard_years = r.congress_years or (r.years if r.report else ())
     span = (min(hard_years), max(hard_years)) if hard_years else (r.year_range if r.report else None)
+    span = national or span
     doc_ids = tuple(d for y, d in r.new_year if y in r.years)
     if doc_ids:
         span = None  # pinned by title (新年贺词); its year differs from the one named
@@ -262,6 +286,8 @@ def _split(norm: str, r: _Reading, years: list, regions: list) -> list[tuple[_Re
         field, mentions = "regions", regions
     elif len(r.congress_years) >= 2:
         return [(replace(r, congress_years=(y,)), norm) for y in r.congress_years]
+    elif len(r.report_years) >= 2:
+        return [(replace(r, report_years=(y,)), norm) for y in r.report_years]
     else:
         return []
     out = []

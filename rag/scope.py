@@ -14,6 +14,8 @@ from rag.text.indicators import named_indicators
 from rag.text.numerals import to_chinese_digits
 from rag.text.places import EVENT_RE, province_aliases
 from rag.text.questions import QUESTION_FLUFF_RE
+from rag.text.vocabulary import official_terms
+from rag.text.words import words
 from rag.types import Filters
 
 _COORD = r"(?:以及|和|与|及|、|跟|,|对比|比较)"
@@ -57,13 +59,24 @@ def strip_scope(query: str, filters: Filters) -> str:
     return text if len(re.sub(r"\W", "", QUESTION_FLUFF_RE.sub("", text))) >= 3 else query
 
 
+# "看下一年总理的报告怎么说": the result of year X, as the report of X+1 states it.
+NEXT_REPORT_RE = re.compile(r"(?:下一年|第二年|次年|后一年)[^，。？]{0,6}?(?:报告|怎么说)")
+_NATIONAL_WORDS = frozenset(("国家", "全国", "中央", "国务院", "总理"))
+
+
+def national_cue(norm: str) -> bool:
+    """Does the question speak of the nation as a whole (国家/全国/中央/国务院/总理 as words of
+    their own, not 国家主席/党中央/全国人大), outside an event (全国…大会, 峰会)?"""
+    return bool(_NATIONAL_WORDS & set(words(norm))) and not EVENT_RE.search(norm)
+
+
 def search_keywords(text: str) -> str:
     """BM25 text: no question words, with the reports' wording added for GDP/CPI/PPI.
 
     BM25 matches characters: the reports write 国内生产总值/地区生产总值 where users type GDP.
     """
     text = QUESTION_FLUFF_RE.sub(" ", text)
-    extra = [" ".join(indicator.phrasings) for indicator in named_indicators(text)]
+    extra = [" ".join(indicator.phrasings) for indicator in named_indicators(text)] + list(official_terms(text))
     return " ".join(text.split() + extra)
 
 

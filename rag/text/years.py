@@ -27,6 +27,8 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?=的?(?:政府工作报告|两�
 SPOKEN_RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
 RELATIVE_YEARS = SPOKEN_RELATIVE_YEARS | {"本年": 0, "上年": -1, "过去一年": -1}
 _SPOKEN_RE = re.compile("|".join(SPOKEN_RELATIVE_YEARS))
+# Every way a question says a year relative to another (for removal from overlap measures).
+RELATIVE_YEAR_WORDS = r"今年|去年|前年|明年|后年|本年|上年|(?:上|前|头|后|下|这|那|当)一?年"
 
 # Congress number -> year it was held (1st 1921 … 20th 2022).
 CONGRESS_YEARS: dict[int, int] = {

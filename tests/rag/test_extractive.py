@@ -155,3 +155,31 @@ def test_verbatim_phrase_bonus_and_headings_get_no_list_bonus():
     heading = sentence_score("主题教育总要求是哪四句话？", ev, "二、全面准确把握主题教育的目标要求", 0)
     listing = sentence_score("主题教育总要求是哪四句话？", ev, "二、全面准确把握主题教育的目标要求。", 0)
     assert listing - heading == pytest.approx(LIST_BONUS)
+
+
+# ---- questions in everyday words -------------------------------------------------
+
+def test_everyday_words_find_the_official_sentence(gwr):
+    # 东西贵了多少 is 居民消费价格; the target sentence, not the GDP one, answers.
+    text = extractive_answer("国家2025年给物价上涨定的目标是多少？", gwr)
+    assert "居民消费价格涨幅2%左右" in text.splitlines()[0]
+
+
+def test_a_number_question_prefers_a_sentence_holding_the_number_of_the_indicator():
+    ev = Evidence("d", 1, "要保持物价总体稳定。居民消费价格涨幅2%左右。", year=2025)
+    sentences = ["要保持物价总体稳定。", "居民消费价格涨幅2%左右。"]
+    q = "2025年物价涨幅目标是多少？"
+    assert sentence_score(q, ev, sentences[1], 0) > sentence_score(q, ev, sentences[0], 0)
+
+
+def test_the_report_year_itself_asks_a_target():
+    # A 2025 report states 2025 targets and 2024 results in the same words.
+    ev = Evidence("d", 1, "x", year=2025)
+    q = "陕西2025年粮食要打多少吨？"
+    assert target_match(q, "粮食产量目标为1300万吨。", ev) > 0
+    assert target_match("陕西2024年粮食实际打了多少吨？", "粮食产量目标为1300万吨。", ev) < 0
+
+
+def test_phrases_jieba_tags_as_names_are_not_missing_people(gwr):
+    assert missing_names("2024年全国城市里蓝天白云的日子占到几成？", gwr) == []
+    assert missing_names("2025年政府工作报告里马斯克说了什么？", gwr) == ["马斯克"]

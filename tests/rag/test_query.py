@@ -366,3 +366,51 @@ def test_eval_set_scopes_never_exclude_evidence_and_flag_only_missing_documents(
             excluded.append(row["question"])
     assert false_flags == [] and excluded == []
     assert caught >= 10
+
+
+# ---- the nation in everyday words, and reports dated by their premier ----------
+
+@pytest.mark.parametrize("question, years", [
+    ("国家2025年给物价上涨定的目标是多少？", (2025, 2025)),          # a target: that year's report
+    ("2024年全国城市里空气好的日子占到几成？", (2024, 2025)),        # a result: that year's or the next report
+    ("2008年中央在种地、农村和农民身上一共花了多少钱？", (2008, 2009)),
+    ("2013年国家的报告回顾说，银行坏账的比例降到了多少？", (2013, 2013)),  # 国家的报告 names the report
+    ("2024年一整年东西到底贵了多少？看下一年总理的报告怎么说", (2025, 2025)),
+])
+def test_a_year_with_the_nation_named_is_the_national_report(catalog, question, years):
+    plan = analyze(question, catalog)
+    assert plan.filters.doc_types == (NATIONAL_GWR,)
+    assert span(plan) == years
+
+
+@pytest.mark.parametrize("question", [
+    "2025年国家主席习近平在新年贺词里说了什么？",   # 国家主席 is a leader, not the nation
+    "全国总工会成立100周年大会上讲了什么？",       # an event
+    "2025年江苏全省的经济增长目标是多少？",         # a province
+])
+def test_national_words_that_do_not_mean_the_national_report(catalog, question):
+    plan = analyze(question, catalog)
+    assert NATIONAL_GWR not in plan.filters.doc_types
+
+
+@pytest.mark.parametrize("question, years", [
+    ("李克强第一次作报告那年，说上一年全国打了多少粮食？", (2014, 2014)),
+    ("李强当总理后第一份报告里说了什么？", (2024, 2024)),
+    ("李克强第一个任期那五年，城里一共多出来多少就业机会？", (2018, 2018)),
+    ("温家宝当总理的最后五年里，新修了多少公里高铁？", (2013, 2013)),
+])
+def test_a_report_dated_by_its_premier(catalog, question, years):
+    plan = analyze(question, catalog)
+    assert plan.filters.doc_types == (NATIONAL_GWR,)
+    assert span(plan) == years
+
+
+def test_two_terms_of_a_premier_fan_out_one_report_each(catalog):
+    plan = analyze("温家宝两届任期，每届五年城里各新增了多少就业？", catalog)
+    assert [span(s) for s in plan.sub_plans] == [(2008, 2008), (2013, 2013)]
+
+
+def test_a_national_report_the_corpus_lacks_is_said_plainly(catalog):
+    # The 2020 national report is missing from the corpus: no silent fallback to 2019 or 2021.
+    plan = analyze("2020年国家的报告里赤字率定了多少？", catalog)
+    assert plan.unanswerable_scope and "2020" in plan.reason
