@@ -14,7 +14,9 @@ from typing import Any
 
 from rag.extractive import Pick, extractive_picks, missing_names, relevance
 from rag.prompts import build_context
-from rag.query import QueryPlan
+from rag.query import QueryPlan, describe_scope
+from rag.text.asks import KIND_LABELS, asked_kind
+from rag.text.vocabulary import in_documents_terms
 from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, verify
@@ -119,7 +121,7 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
         checked = verify(draft.text, evidence, retrieved.standalone)
     base = {"question": request.question, "unsupported": checked.unsupported,
             "retrieval": [p.to_retrieved() for p in retrieved.passages], "llm": draft.llm,
-            "searched": list(retrieved.plan.searched)}
+            "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved)}
     if not retrieved.answerable or checked.refused:
         text = refusal_text(retrieved.plan, evidence, retrieved.standalone, retrieved.missing)
         return base | {"answer": text, "refused": True}
@@ -127,6 +129,15 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
     if checked.refusals and request.mode != "quote":
         text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
     return base | {"answer": text, "citations": citations}
+
+
+def reading_of(retrieved: Retrieved) -> dict[str, str]:
+    """The ``Reading`` fields: the plan's hard scope, the reports'-terms rewrite, the kind asked."""
+    question = retrieved.standalone
+    rewritten = in_documents_terms(question)
+    filters = retrieved.plan.filters
+    return {"scope": "" if filters.is_empty() else describe_scope(filters),
+            "query": rewritten if rewritten != question else "", "asks": KIND_LABELS[asked_kind(question)]}
 
 
 def _with_marks(text: str, marks: list[int]) -> str:

@@ -286,6 +286,14 @@ class RetrievedChunk(BaseModel):
     score: float
 
 
+class Reading(BaseModel):
+    """How the question was read: its scope, its words in the reports' terms, the item sought."""
+
+    scope: str = Field("", description="The hard scope, e.g. 2025年国务院政府工作报告; empty if none.")
+    query: str = Field("", description="The question in the reports' terms, when that differs from it.")
+    asks: str = Field("", description="The kind of item sought: 数值, 人名, 年份或日期, 地点, 列举, 说明.")
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -297,3 +305,4 @@ class Answer(BaseModel):
     llm: str = ""
     searched: list[str] = Field(default_factory=list,
                                 description="Documents (sources) retrieval was constrained to, if any.")
+    reading: Reading = Field(default_factory=Reading)

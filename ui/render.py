@@ -73,8 +73,18 @@ def answer_html(answer: Answer, key: str | None = None) -> str:
     if answer.citations:
         parts.append('<div class="sq-cites"><div class="sq-cites-h">参考资料（点击展开原文段落）</div>'
                      + "".join(citation_card(c, key) for c in answer.citations) + "</div>")
-    parts.append(f'<div class="sq-meta">回答方式：{esc(answer.llm or EXTRACTIVE)}</div></div>')
+    parts.append(f'<div class="sq-meta">回答方式：{esc(answer.llm or EXTRACTIVE)}</div>')
+    parts.append(reading_html(answer) + "</div>")
     return "".join(parts)
+
+
+def reading_html(answer: Answer) -> str:
+    """How the question was read (scope, the reports' terms, the item sought), one line."""
+    r = answer.reading
+    parts = [f"范围：{r.scope}" if r.scope else "", f"按报告用语：{r.query}" if r.query else "",
+             f"要找的是：{r.asks}" if r.asks else ""]
+    shown = "；".join(p for p in parts if p)
+    return f'<div class="sq-reading">问题理解：{esc(shown)}</div>' if shown else ""
 
 
 def draft_html(text: str) -> str:

@@ -10,7 +10,8 @@ from rag.chain import Deps, evidence_of, refusal_text
 from rag.errors import LLMBusy, LLMUnavailable
 from rag.prompts import PROMPT, REFUSAL, SHORT_PARAGRAPH, build_context, window
 from rag.types import Answer
-from rag.types import Evidence
+from rag.types import Evidence, Filters
+from rag.text.doctypes import NATIONAL_GWR
 from tests.rag.fakes import (FakeIndex, corpus_doc, fake_analyze, fake_condense, fake_retrieve,
                              make_doc, plan_for, scripted)
 
@@ -121,3 +122,16 @@ def test_window_shows_a_whole_enumeration_once_one_item_matches():
     shown = window("高端科创人才指什么？", ev)
     assert all(k in shown for k in ("一是高端科创人才", "二是实用技能型人才", "三是党政机关管理人才"))
     assert len(shown) < len(ev.text)
+
+
+def test_the_answer_says_how_the_question_was_read(settings, index):
+    # The scope comes from the plan, the rewrite from the everyday words, the kind from 多少.
+    def analyze(question, catalog, scope=None):
+        return plan_for(question, filters=Filters(year_from=2025, year_to=2025, doc_types=(NATIONAL_GWR,)))
+
+    chain = build_chain(settings, index, Backend("fake/model", scripted("城镇新增就业1200万人以上。")),
+                        replace(DEPS, analyze=analyze))
+    result = chain.invoke({"question": "2025年城里新添多少工作岗位？", "mode": "answer"})
+    assert result.reading.scope == "2025年国务院政府工作报告"
+    assert result.reading.query == "2025年城镇新增就业多少？"
+    assert result.reading.asks == "数值"

@@ -53,3 +53,14 @@ def test_status_text_names_progress_and_backend():
     assert "抽取式" in out and "加载中" in out
     health["llm"] = {"backend": "local", "answering": "local", "loading": False, "error": ""}
     assert "大模型 local" in status_text(health)
+
+
+def test_answer_html_shows_how_the_question_was_read():
+    from rag.types import Reading
+
+    ans = Answer(question="q", answer="城镇新增就业1200万人以上[1]。", citations=[_citation()],
+                 reading=Reading(scope="2025年国务院政府工作报告", query="今年城镇新增就业多少？", asks="数值"))
+    out = answer_html(ans, key="k")
+    assert "范围：2025年国务院政府工作报告" in out and "按报告用语：今年城镇新增就业多少？" in out
+    assert "要找的是：数值" in out
+    assert "问题理解" not in answer_html(Answer(question="q", answer="x"), key="k")

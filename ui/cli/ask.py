@@ -43,6 +43,8 @@ def format_answer(answer: Answer) -> str:
         lines.extend(f"  - {s}" for s in answer.unsupported)
     if answer.searched:
         lines.append("检索范围：" + "；".join(answer.searched))
+    if answer.reading.query:
+        lines.append("按报告用语：" + answer.reading.query)
     total = answer.timings_ms.get("total", 0.0)
     lines.append(f"（回答：{answer.llm}，用时 {total / 1000:.1f} 秒）")
     return "\n".join(lines)
