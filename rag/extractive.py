@@ -1,8 +1,10 @@
 """Extractive answers: the best supporting sentences, verbatim, no LLM.
 
-Also home of the lexical relevance test the answer stage uses to refuse: a
-question is answerable from the retrieved paragraphs only if some paragraph
-shares at least ``RELEVANCE_MIN`` of the question's content bigrams.
+A sentence is picked when it is on topic (the question's content bigrams, read in
+the reports' terms by ``rag.text.vocabulary``) and holds the kind of item the
+question asks for (``rag.text.asks``); no pick means the extractive answer refuses.
+``relevance`` (bigram share per paragraph) now only orders the closest paragraphs
+a refusal lists: as a gate it refused paraphrased questions whose answer was found.
 """
 from __future__ import annotations
 
@@ -33,8 +35,8 @@ _QUESTION_NOISE = re.compile(rf"{QUESTION_WORDS_PATTERN}|？|\?|{alternation((*R
                              rf"|提出|的|了|{YEAR_WORD}|{DATING_RE.pattern}|{RELATIVE_YEAR_WORDS}")
 # Questions asking for a quantity: sentences with a number get a bonus.
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|比例|比重|增速|规模|总额|总量|率")
-# Share of the question's content bigrams that some retrieved paragraph must
-# contain, else "nothing relevant was found" and the answer refuses. Measured on
+# Formerly the share of the question's content bigrams some retrieved paragraph had to
+# contain before anything was answered (retired: see the module docstring). Measured on
 # the 79 eval questions answerable from a small index (national 2024/2025,
 # provincial 2025, district speech): 0.3 refused 18 of 61 answerable questions,
 # often with the gold paragraph retrieved; unanswerable questions scored
