@@ -169,6 +169,13 @@ def _title_bigrams(title: str) -> frozenset[str]:
     return frozenset(bigrams(title))
 
 
+def answers_topic(question: str, asked: tuple, sentence: str) -> bool:
+    """Does ``sentence`` name an indicator or policy the question asks about (in whatever
+    words) and hold the kind of item asked? Everyday wording shares too few bigrams
+    with the report's sentence for ``on_topic``; the vocabulary bridges it."""
+    return bool(asked) and any(names_topic(t, sentence) for t in asked) and holds(asked_kind(question), sentence)
+
+
 def list_size(question: str) -> int:
     """How many items a list question asks for (哪三类 → 3, 哪些 → MAX_SENTENCES); 0 if none."""
     if not _WANTS_LIST.search(question):
@@ -286,9 +293,10 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
             if len(norm(ev.text[span[0]:span[1]])) >= 4:
                 scored.append((sentence_score(question, ev, ev.text[span[0]:span[1]], i), i, span))
     scored.sort(key=lambda x: -x[0])
-    if not any(on_topic(question, paragraphs[i].text[a:b]) for _, i, (a, b) in scored):
-        return []
     asked = topics(question)
+    if not any(on_topic(question, paragraphs[i].text[a:b]) or answers_topic(question, asked, paragraphs[i].text[a:b])
+               for _, i, (a, b) in scored):
+        return []
     if asked and asked_kind(question) == NUMBER and not any(
             names_topic(t, paragraphs[i].text[a:b]) for _, i, (a, b) in scored for t in asked):
         return []  # numbers, but none of them of the indicator asked about
