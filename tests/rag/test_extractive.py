@@ -183,3 +183,13 @@ def test_the_report_year_itself_asks_a_target():
 def test_phrases_jieba_tags_as_names_are_not_missing_people(gwr):
     assert missing_names("2024年全国城市里蓝天白云的日子占到几成？", gwr) == []
     assert missing_names("2025年政府工作报告里马斯克说了什么？", gwr) == ["马斯克"]
+
+
+def test_an_everyday_question_is_on_topic_when_the_sentence_names_its_indicator():
+    from rag.extractive import answers_topic
+    from rag.text.vocabulary import topics
+
+    q = "山西今年城里新岗位的目标是多少？"
+    assert answers_topic(q, topics(q), "城镇新增就业45万人。")
+    assert not answers_topic(q, topics(q), "城镇新增就业工作扎实推进。")  # names it, but no number
+    assert not answers_topic(q, topics(q), "固定资产投资增长6%以上。")    # a number of another indicator

@@ -414,3 +414,8 @@ def test_a_national_report_the_corpus_lacks_is_said_plainly(catalog):
     # The 2020 national report is missing from the corpus: no silent fallback to 2019 or 2021.
     plan = analyze("2020年国家的报告里赤字率定了多少？", catalog)
     assert plan.unanswerable_scope and "2020" in plan.reason
+
+
+def test_that_district_means_the_district_speech(catalog):
+    plan = analyze("那个区2022年给城里新添工作岗位定的数是多少？", catalog)
+    assert DISTRICT in plan.filters.doc_types
