@@ -32,7 +32,8 @@ NAIVE_PROMPT = "请根据以下资料回答问题。如果资料中没有答案�
 @dataclass
 class System:
     """``rank(question, n)`` gives the top-n chunks as ``(doc_id, text)``;
-    ``ask(question)`` gives the system's full ``Answer``."""
+    ``ask(question)`` gives the system's full ``Answer``. Both take ``history=`` (the
+    earlier questions of a conversation) for a conversation's later turns."""
 
     name: str
     rank: Callable[[str, int], Ranked]
@@ -65,11 +66,17 @@ def pipeline_system(name: str, settings: Settings, index: Any) -> System:
     from rag.answer import answer
     from rag.retrieve import retrieve
 
-    def rank(question: str, n: int) -> Ranked:
-        hits = retrieve(question, index, settings.model_copy(update={"k": n}), None)
+    from rag.followup import condense
+
+    def rank(question: str, n: int, history: list | None = None) -> Ranked:
+        standalone = condense(question, history) if history else question
+        hits = retrieve(standalone, index, settings.model_copy(update={"k": n}), None)
         return [(h.doc_id, h.text) for h in hits]
 
-    return System(name, rank, lambda question: answer(question, settings, index))
+    def ask(question: str, history: list | None = None) -> Answer:
+        return answer(question, settings, index, history=history or None)
+
+    return System(name, rank, ask)
 
 
 def best_sentence(question: str, text: str) -> str:
@@ -159,8 +166,10 @@ def build_systems(names: tuple[str, ...], settings: Settings, index: Any, out_di
 
             llm = get_chat_model(settings) if with_llm else None
             naive = NaiveRAG(settings, index, Path(out_dir) / "naive_index", llm)
-            systems.append(System(name, lambda q, n, rag=naive: [(c.doc_id, c.text) for c in rag.search(q, n)],
-                                  naive.ask))
+            # The textbook baseline has no conversation state: a follow-up is searched as typed.
+            systems.append(System(name, lambda q, n, history=None, rag=naive: [(c.doc_id, c.text)
+                                                                               for c in rag.search(q, n)],
+                                  lambda q, history=None, rag=naive: rag.ask(q)))
         else:
             view = index if name == "full" else OneRetrieverIndex(index, "lexical" if name == "bm25" else "dense")
             systems.append(pipeline_system(name, settings, view))

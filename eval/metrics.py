@@ -36,7 +36,7 @@ from rag.types import Citation, doc_id_for
 KS = (1, 3, 5, 10)
 SUMMARY_KEYS = ("n", "hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "citation_precision",
                 "citation_recall", "key_accuracy", "refusal_precision", "refusal_recall",
-                "latency_p50_ms", "latency_p95_ms")
+                "latency_p50_ms", "latency_p95_ms", "followup_accuracy")
 _MARKER = re.compile(r"\[\d+\]")
 
 
@@ -219,6 +219,17 @@ def _mean(values: Iterable[Any]) -> float | None:
     return sum(kept) / len(kept) if kept else None
 
 
+def turn_correct(row: dict) -> float | None:
+    """A turn is answered right when its key is found (answerable) or it is refused (not);
+    None when the row was not answered (retrieval-only)."""
+    m = row["metrics"]
+    if m.get("refused") is None:
+        return None
+    if row["gold_unanswerable"]:
+        return float(bool(m["refused"]))
+    return float(bool(m.get("key_correct")) and not m["refused"])
+
+
 def summarize(rows: Sequence[dict]) -> dict[str, Any]:
     """Flat summary over per-question rows ``{"type", "gold_unanswerable", "metrics": {...}}``."""
     metrics = [r["metrics"] for r in rows]
@@ -230,6 +241,8 @@ def summarize(rows: Sequence[dict]) -> dict[str, Any]:
     pairs = [(r["gold_unanswerable"], m["refused"]) for r, m in zip(rows, metrics)
              if m.get("refused") is not None]
     out["refusal_precision"], out["refusal_recall"] = refusal_scores(pairs) if pairs else (None, None)
+    # Later turns of conversations (None in a set without any).
+    out["followup_accuracy"] = _mean(turn_correct(r) for r in rows if r.get("followup"))
     latencies = [m["latency_ms"] for m in metrics if m.get("latency_ms") is not None]
     out["latency_p50_ms"] = percentile(latencies, 50)
     out["latency_p95_ms"] = percentile(latencies, 95)

@@ -102,17 +102,20 @@ def config_hash(set_path: Path, system: str, settings: Settings, index_stats: di
 def evaluate_question(item: dict, system: System, *, k: int, retrieval_only: bool) -> dict:
     """Run one question through one system; the row written to questions.jsonl (minus hash)."""
     start = time.perf_counter()
-    ranked = system.rank(item["question"], max(k, 10))
+    # A conversation turn is asked after its earlier turns (``history``: their questions).
+    history = {"history": list(item["history"])} if item.get("history") else {}
+    ranked = system.rank(item["question"], max(k, 10), **history)
     row_metrics: dict[str, Any] = metrics.retrieval_metrics(item, ranked)
     answer = None
     if retrieval_only:
         row_metrics["latency_ms"] = (time.perf_counter() - start) * 1000
     else:
         start = time.perf_counter()
-        answer = system.ask(item["question"])
+        answer = system.ask(item["question"], **history)
         row_metrics["latency_ms"] = (time.perf_counter() - start) * 1000
         row_metrics.update(metrics.answer_metrics(item, answer.answer, answer.refused, answer.citations))
     return {"id": item["id"], "type": item["type"], "gold_unanswerable": metrics.is_unanswerable(item),
+            "followup": bool(item.get("history")),
             "system": system.name, "metrics": row_metrics, "ranked": [list(c) for c in ranked],
             "answer": answer.model_dump() if answer is not None else None}
 

@@ -19,6 +19,7 @@ FOLDERS = ("national_gwr", "npc_resolutions", "cpc_congress", "provincial_gwr_20
            "xi_speeches", "district_speeches")
 FIELDS = ("id", "question", "type", "evidence", "answer_keys", "reference_answer")
 MINIMUMS = {"total": 150, "unanswerable": 15, "comparison": 15}
+MIN_CONVERSATIONS = 30  # a conversation set (items carrying ``conversation``/``history``)
 # Sets written in users' own words (items carrying ``overlap``) keep every answerable question
 # below this character-bigram Jaccard with each of its evidence quotes (eval/overlap.py).
 MAX_OVERLAP = 0.15
@@ -65,6 +66,9 @@ def _schema_problems(item: dict, where: str) -> list[str]:
             isinstance(k, list) and k and all(isinstance(a, str) and a.strip() for a in k)
             for k in keys):
         problems.append(f"{where}: answer_keys must be a list of non-empty lists of strings")
+    history = item.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) and h.strip() for h in history):
+        problems.append(f"{where}: history must be a list of the earlier questions (non-empty strings)")
     return problems
 
 
@@ -135,7 +139,25 @@ def counts(items: list[dict]) -> dict[str, Counter]:
     return {"type": Counter(it.get("type") for it in items), "folder": folders}
 
 
+def _conversation_problems(items: list[dict]) -> list[str]:
+    """A conversation set: at least ``MIN_CONVERSATIONS``, each turn's history = the earlier turns."""
+    turns: dict[str, list[dict]] = {}
+    for item in items:
+        turns.setdefault(item.get("conversation", ""), []).append(item)
+    problems = [f"set: {len(turns)} conversations, need at least {MIN_CONVERSATIONS}"] \
+        if len(turns) < MIN_CONVERSATIONS else []
+    for name, its in turns.items():
+        questions = [it["question"] for it in sorted(its, key=lambda it: it.get("turn", 0))]
+        for n, it in enumerate(sorted(its, key=lambda it: it.get("turn", 0))):
+            if it.get("history", []) != questions[:n]:
+                problems.append(f"conversation {name!r} turn {it.get('turn')}: history must be the earlier "
+                                f"turns' questions in order")
+    return problems
+
+
 def _minimum_problems(items: list[dict]) -> list[str]:
+    if any("conversation" in it for it in items):
+        return _conversation_problems(items)
     c = counts(items)
     problems = []
     if len(items) < MINIMUMS["total"]:

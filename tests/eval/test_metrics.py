@@ -135,3 +135,18 @@ def test_summarize_macro_averages_defined_values_and_groups_by_type():
     assert s["latency_p50_ms"] == 200.0
     by_type = m.summarize_by_type(rows)
     assert by_type["number"]["n"] == 2 and by_type["unanswerable"]["key_accuracy"] == 1.0
+
+
+def test_followup_accuracy_scores_later_turns_only():
+    from eval.metrics import summarize
+
+    def row(followup, unanswerable, refused, key):
+        return {"type": "number", "gold_unanswerable": unanswerable, "followup": followup,
+                "metrics": {"refused": refused, "key_correct": key}}
+
+    rows = [row(False, False, False, 0.0),            # a first turn: not counted
+            row(True, False, False, 1.0),             # answered right
+            row(True, False, True, 0.0),              # refused an answerable turn
+            row(True, True, True, None)]              # refused an unanswerable turn: right
+    assert summarize(rows)["followup_accuracy"] == 2 / 3
+    assert summarize(rows[:1])["followup_accuracy"] is None

@@ -255,3 +255,22 @@ def test_run_eval_end_to_end(e2e_set: Path, settings, corpus_dir: Path, tmp_path
     again = runner.run_eval(e2e_set, settings, k=5, out_dir=out, progress=False)
     assert again["summary"]["hit@5"] == report["summary"]["hit@5"]
     assert len((out / "questions.jsonl").read_text(encoding="utf-8").splitlines()) == 10
+
+
+def test_a_conversation_turn_is_ranked_and_asked_after_its_history():
+    seen = []
+
+    def rank(question, n, history=None):
+        seen.append(("rank", question, history))
+        return [(DOC, "国内生产总值增长5%左右")]
+
+    def ask(question, history=None):
+        seen.append(("ask", question, history))
+        return Answer(question=question, answer="国内生产总值增长5%左右")
+
+    turn = {**ITEMS[0], "id": "c#2", "question": "那2024年呢？", "history": ["2025年增长目标是多少？"]}
+    row = runner.evaluate_question(turn, System("full", rank, ask), k=5, retrieval_only=False)
+    assert seen == [("rank", "那2024年呢？", ["2025年增长目标是多少？"]),
+                    ("ask", "那2024年呢？", ["2025年增长目标是多少？"])]
+    assert row["followup"] is True
+    assert runner.evaluate_question(ITEMS[0], Scripted().system(), k=5, retrieval_only=False)["followup"] is False

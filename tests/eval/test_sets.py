@@ -124,3 +124,19 @@ def test_users_wording_item_passes_and_bad_split_is_caught(tmp_path, corpus_dir)
     no_split = {k: v for k, v in ok.items() if k != "split"}
     problems = validate_set(_write(tmp_path, [no_split]), corpus_dir, minimums=False)
     assert any("split None" in p for p in problems)
+def test_a_conversation_turn_must_carry_the_earlier_questions(tmp_path, corpus_dir):
+    import json
+
+    from eval.validate import MIN_CONVERSATIONS, validate_set
+
+    turn = {"type": "unanswerable", "evidence": [], "answer_keys": [], "reference_answer": "无"}
+    items = [{**turn, "id": "c#1", "conversation": "c", "turn": 1, "question": "2019年赤字率？", "history": []},
+             {**turn, "id": "c#2", "conversation": "c", "turn": 2, "question": "那2018年呢？", "history": ["别的问题"]}]
+    path = tmp_path / "conv.jsonl"
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
+    problems = validate_set(path, corpus_dir)
+    assert any("turn 2: history must be the earlier turns" in p for p in problems)
+    assert any(f"need at least {MIN_CONVERSATIONS}" in p for p in problems)
+    items[1]["history"] = "2019年赤字率？"
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
+    assert any("history must be a list" in p for p in validate_set(path, corpus_dir, minimums=False))
