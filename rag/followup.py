@@ -1,8 +1,16 @@
 """``condense``: the deterministic multi-turn rewrite of a follow-up question.
 
-A turn that names only a new year or region (``那2023年呢？``, ``河南呢``) takes
-the previous question's subject with that year/region substituted; any other
-turn is already standalone.
+A follow-up fills in only what it changes in the previous question:
+
+* a year (``那2023年呢？``) or a year relative to the previous one (``那前年呢？``,
+  ``后一年的呢？``: counted from the year the previous question named);
+* a region (``河南呢``), or the whole country (``放到全国看呢？``);
+* an indicator (``那财政赤字呢？``, ``物价呢？``), in the reports' or everyday words;
+* the parts (``分别是多少？``, ``各自呢？``);
+* the outcome of a target (``目标达到了没有？``, ``最后完成了多少？``): the same
+  indicator and year, asked as what was actually achieved.
+
+Any other turn is already standalone.
 """
 from __future__ import annotations
 
@@ -10,8 +18,10 @@ import re
 from typing import Any, Iterable
 
 from rag.scope import drop_mention
-from rag.text.places import region_mentions
+from rag.text.indicators import ECONOMIC_RE
+from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
+from rag.text.vocabulary import topic_span, topics
 from rag.text.years import RANGE_RE, year_mentions
 
 # The framing of a follow-up turn around the new year/region.
@@ -47,10 +57,84 @@ def _substitute(previous: str, spans: list[tuple[int, int]], new: str) -> str:
     return previous[:s] + new + previous[e:]
 
 
+# Years relative to the previous question's year ("那前年呢", "后一年的呢").
+_RELATIVE = {"去年": -1, "前年": -2, "明年": 1, "后年": 2, "上一年": -1, "前一年": -1, "头一年": -1,
+             "后一年": 1, "下一年": 1, "第二年": 1, "次年": 1, "再往前一年": -1, "再往后一年": 1}
+_RELATIVE_TURN = re.compile(rf"^(?:那么|那|还有|再看看|再看)?({'|'.join(sorted(_RELATIVE, key=len, reverse=True))})"
+                            r"(?:的情况|的数|的|怎么样|如何|呢|是多少|多少)*[?？。!！\s]*$")
+_YEAR_IN = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
+_PARTS_TURN = re.compile(r"^(?:那么|那)?(?:分别|各自|各)(?:是|都是)?(?:多少|什么|呢|怎么样|如何)?[?？。\s]*$")
+_WIDER_TURN = re.compile(r"^(?:那么|那)?(?:放到|换成|看看|拿)?全国(?:来看|看|范围|层面|的|是多少|呢|怎么样)*[?？。\s]*$")
+_OUTCOME_TURN = re.compile(r"(?:目标|任务)?(?:达到|实现|完成|做到)(?:了没有|没有|了吗|了么|得怎么样|得如何)"
+                           r"|(?:最后|最终|实际|到底)(?:完成|实现|做到|达到)?了?(?:多少|怎么样|呢)|实际呢|结果呢|兑现了吗")
+_TARGET_WORDS = re.compile(r"预期目标|目标|计划|打算|要|定的|定了|定为|定在")
+# Only a turn marked as a follow-up (那…/还有…, or …呢): "赤字率是多少？" is a question of its own.
+_TOPIC_TURN = re.compile(r"^(?:(?:那么|那|还有|再看看|再看)(.{2,14}?)(?:的情况|怎么样|如何|呢|是多少|多少)+"
+                         r"|(.{2,14}?)(?:的情况|的)?呢)[?？。\s]*$")
+
+
+def _previous_year(previous: str) -> int | None:
+    found = _YEAR_IN.search(previous)
+    return int(found.group(1)) if found else None
+
+
+def _relative_turn(norm: str, previous: str) -> str | None:
+    """``那前年呢`` after a question about 2024: the same question about 2022."""
+    found = _RELATIVE_TURN.match(norm)
+    year = _previous_year(previous) if found else None
+    if year is None:
+        return None
+    new = f"{year + _RELATIVE[found.group(1)]}年"
+    return _YEAR_IN.sub(lambda m: new if m.start() == _YEAR_IN.search(previous).start() else "", previous)
+
+
+def _parts_turn(norm: str, previous: str) -> str | None:
+    if not _PARTS_TURN.match(norm):
+        return None
+    body = re.sub(r"[?？。\s]+$", "", previous)
+    return body if "分别" in body else f"{body}，分别是多少？"
+
+
+def _wider_turn(norm: str, previous: str) -> str | None:
+    """``放到全国看呢``: the previous question without its region, about the whole country."""
+    if not _WIDER_TURN.match(norm):
+        return None
+    text = normalize_question(previous)
+    spans = [(s, e) for r, s, e in region_mentions(text) if r != NATIONAL]
+    for s, e in sorted(spans, reverse=True):
+        text = drop_mention(text, s, e)
+    return "全国" + text.lstrip("的")
+
+
+def _outcome_turn(norm: str, previous: str) -> str | None:
+    """``目标达到了没有``: the previous target question, asked as the actual result."""
+    if len(norm) > 16 or not _OUTCOME_TURN.search(norm) or not _TARGET_WORDS.search(previous):
+        return None
+    body = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]*$", "", _TARGET_WORDS.sub("", previous))
+    return f"{body.rstrip('的给')}实际完成了多少？"
+
+
+def _topic_turn(norm: str, previous: str) -> str | None:
+    """``那财政赤字呢``: the previous question about another indicator."""
+    found = _TOPIC_TURN.match(norm)
+    topic = (found.group(1) or found.group(2)) if found else ""
+    if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic)):
+        return None
+    span = topic_span(previous)
+    if span is None and (m := ECONOMIC_RE.search(previous)):
+        span = (m.start(), m.end() - 2 if m.group().endswith("目标") else m.end())  # keep 目标: still a target
+    if span is None:
+        return None
+    return previous[:span[0]] + topic + previous[span[1]:]
+
+
 def _condense_one(question: str, previous: str) -> str:
     norm = normalize_question(question)
+    for rule in (_relative_turn, _parts_turn, _wider_turn, _outcome_turn):
+        if (rewritten := rule(norm, previous)) is not None:
+            return rewritten
     if not _is_follow_up(norm):
-        return question
+        return _topic_turn(norm, previous) or question
     years, regions = _spans(norm)
     text = normalize_question(previous)
     if years:

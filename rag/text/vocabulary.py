@@ -117,6 +117,14 @@ def topics(text: str) -> tuple[Term, ...]:
     return tuple(t for t, pattern in _compiled() if pattern.search(text) or any(p in text for p in t.phrasings))
 
 
+def topic_span(text: str) -> tuple[int, int] | None:
+    """Where ``text`` first names an indicator or policy term (its own words or the
+    reports'), or None: the part a follow-up such as "那财政赤字呢" replaces."""
+    spans = [m.span() for t, pattern in _compiled() for m in (pattern.search(text),) if m]
+    spans += [(i, i + len(p)) for t in TERMS for p in t.phrasings if (i := text.find(p)) >= 0]
+    return min(spans, key=lambda sp: (sp[0], -sp[1]), default=None)
+
+
 def names_topic(term: Term, sentence: str) -> bool:
     """Does ``sentence`` name ``term``: words its pattern reads, or most of an official
     phrasing (all its bigrams, or at least two: 工农业的年总产值 names 工农业总产值)?
@@ -174,4 +182,4 @@ def _replace(text: str, found: re.Match[str], canonical: str) -> str:
     return text[:start] + canonical + "".join(_ASKING.findall(found.group(0))) + text[end:]
 
 
-__all__ = ["TERMS", "Term", "in_documents_terms", "names_topic", "official_terms", "topics"]
+__all__ = ["TERMS", "Term", "in_documents_terms", "names_topic", "official_terms", "topic_span", "topics"]

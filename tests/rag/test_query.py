@@ -419,3 +419,21 @@ def test_a_national_report_the_corpus_lacks_is_said_plainly(catalog):
 def test_that_district_means_the_district_speech(catalog):
     plan = analyze("那个区2022年给城里新添工作岗位定的数是多少？", catalog)
     assert DISTRICT in plan.filters.doc_types
+
+
+@pytest.mark.parametrize("turn, previous, standalone", [
+    ("那前年呢？", "2024年的增长目标是多少？", "2022年的增长目标是多少？"),      # relative to the year asked about
+    ("后一年的呢？", "2024年的增长目标是多少？", "2025年的增长目标是多少？"),
+    ("分别是多少？", "2025年江苏和浙江的增长目标", "2025年江苏和浙江的增长目标，分别是多少？"),
+    ("放到全国看呢？", "2025年湖北的经济增长目标是多少？", "全国2025年的经济增长目标是多少?"),
+    ("目标达到了没有？", "2023年国家定的经济增长目标是多少？", "2023年国家经济增长实际完成了多少？"),
+    ("那财政赤字呢？", "国家2025年给物价上涨定的目标是多少？", "国家2025年给财政赤字定的目标是多少？"),
+    ("物价呢？", "2024年的增长目标是多少？", "2024年的物价目标是多少？"),
+])
+def test_a_follow_up_fills_in_only_what_it_changes(turn, previous, standalone):
+    assert condense(turn, [previous]) == standalone
+
+
+def test_an_outcome_follow_up_is_read_as_a_result_of_that_year(catalog):
+    plan = analyze(condense("目标达到了没有？", ["2023年国家定的经济增长目标是多少？"]), catalog)
+    assert plan.filters.doc_types == (NATIONAL_GWR,) and span(plan) == (2023, 2024)
