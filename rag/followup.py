@@ -18,6 +18,7 @@ import re
 from typing import Any, Iterable
 
 from rag.scope import drop_mention
+from rag.text.doctypes import CONGRESS_RE
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
@@ -26,7 +27,9 @@ from rag.text.years import RANGE_RE, year_mentions
 
 # The framing of a follow-up turn around the new year/region.
 _LEAD = re.compile(r"^(?:那么|那|还有|再看看|再看|换成|如果是|改成|请问)")
-_TAIL = re.compile(r"(?:的情况|怎么样|如何|呢|的)*[?？。!！\s]*$")
+# Words a year/region follow-up may keep without asking anything new ("那2023年定的目标呢").
+_SAME_ASK = re.compile(r"定的目标|的目标|目标|的数据|的数|的情况")
+_TAIL = re.compile(r"(?:的情况|怎么样|如何|看看|看一下|来看|呢|的)*[?？。!！\s]*$")
 
 
 def _spans(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -44,7 +47,7 @@ def _is_follow_up(norm: str) -> bool:
     for s, e in sorted(years + regions, reverse=True):
         rest = rest[:s] + rest[e:]
     rest = _TAIL.sub("", _LEAD.sub("", rest.strip()))
-    return len(re.sub(r"[和与及、,的]", "", rest)) <= 1
+    return len(re.sub(r"[和与及、,的]", "", _SAME_ASK.sub("", rest))) <= 1
 
 
 def _substitute(previous: str, spans: list[tuple[int, int]], new: str) -> str:
@@ -57,20 +60,37 @@ def _substitute(previous: str, spans: list[tuple[int, int]], new: str) -> str:
     return previous[:s] + new + previous[e:]
 
 
-# Years relative to the previous question's year ("那前年呢", "后一年的呢").
-_RELATIVE = {"去年": -1, "前年": -2, "明年": 1, "后年": 2, "上一年": -1, "前一年": -1, "头一年": -1,
-             "后一年": 1, "下一年": 1, "第二年": 1, "次年": 1, "再往前一年": -1, "再往后一年": 1}
-_RELATIVE_TURN = re.compile(rf"^(?:那么|那|还有|再看看|再看)?({'|'.join(sorted(_RELATIVE, key=len, reverse=True))})"
+# Years relative to the previous question's year ("那前年呢", "后一年的呢", "再往前两年呢").
+_RELATIVE = {"去年": -1, "前年": -2, "明年": 1, "后年": 2, "次年": 1, "第二年": 1}
+_STEPS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+_RELATIVE_TURN = re.compile(r"^(?:那么|那|还有|再看看|再看|换成|看看)?(?:再)?(?:(去年|前年|明年|后年|次年|第二年)"
+                            r"|往?(前|后|上|下|早|晚)([一两二三四五])?年|(?:往)?(前|后|上|下|早|晚)([一两二三四五])?年)"
                             r"(?:的情况|的数|的|怎么样|如何|呢|是多少|多少)*[?？。!！\s]*$")
+
+
+def _offset(found: re.Match[str]) -> int:
+    if found.group(1):
+        return _RELATIVE[found.group(1)]
+    way, steps = (found.group(2), found.group(3)) if found.group(2) else (found.group(4), found.group(5))
+    return (-1 if way in "前上早" else 1) * _STEPS.get(steps or "一", 1)
+
+
 _YEAR_IN = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
 _PARTS_TURN = re.compile(r"^(?:那么|那)?(?:分别|各自|各)(?:是|都是)?(?:多少|什么|呢|怎么样|如何)?[?？。\s]*$")
+_NAMED_PARTS = re.compile(r"^[^，。？]{2,12}?(?:分别|各自|各是|各有)[^，。？]{0,6}[?？。\s]*$")
 _WIDER_TURN = re.compile(r"^(?:那么|那)?(?:放到|换成|看看|拿)?全国(?:来看|看|范围|层面|的|是多少|呢|怎么样)*[?？。\s]*$")
-_OUTCOME_TURN = re.compile(r"(?:目标|任务)?(?:达到|实现|完成|做到)(?:了没有|没有|了吗|了么|得怎么样|得如何)"
-                           r"|(?:最后|最终|实际|到底)(?:完成|实现|做到|达到)?了?(?:多少|怎么样|呢)|实际呢|结果呢|兑现了吗")
-_TARGET_WORDS = re.compile(r"预期目标|目标|计划|打算|要|定的|定了|定为|定在")
+_OUTCOME_TURN = re.compile(r"(?:目标|任务)?(?:达到|实现|完成|做到|达标)(?:了没有|没有|了吗|了么|得怎么样|得如何|了没)"
+                           r"|(?:最后|最终|实际|到底)[^，。？]{0,6}?(?:多少|怎么样|呢|如何|几)|实际呢|结果呢|兑现了吗")
+_TARGET_WORDS = re.compile(r"预期目标|目标|计划|打算|希望|准备|想要|想|要|定的|定了|定为|定在")
 # Only a turn marked as a follow-up (那…/还有…, or …呢): "赤字率是多少？" is a question of its own.
 _TOPIC_TURN = re.compile(r"^(?:(?:那么|那|还有|再看看|再看)(.{2,14}?)(?:的情况|怎么样|如何|呢|是多少|多少)+"
                          r"|(.{2,14}?)(?:的情况|的)?呢)[?？。\s]*$")
+
+
+# One-word indicators a follow-up names ("那消费呢", "投资呢"): too general for the vocabulary's
+# rewrite of a whole question, unambiguous as the only word of a follow-up.
+_PLAIN_TOPICS = frozenset(("消费", "投资", "出口", "进口", "就业", "收入", "财政收入", "工业", "农业", "服务业", "增速",
+                           "经济", "人口", "财政", "税收", "外资", "粮食", "物价"))
 
 
 def _previous_year(previous: str) -> int | None:
@@ -84,15 +104,19 @@ def _relative_turn(norm: str, previous: str) -> str | None:
     year = _previous_year(previous) if found else None
     if year is None:
         return None
-    new = f"{year + _RELATIVE[found.group(1)]}年"
+    new = f"{year + _offset(found)}年"
     return _YEAR_IN.sub(lambda m: new if m.start() == _YEAR_IN.search(previous).start() else "", previous)
 
 
 def _parts_turn(norm: str, previous: str) -> str | None:
-    if not _PARTS_TURN.match(norm):
+    """``分别是多少`` (the previous question's parts), or ``中央和地方各自多少`` (these parts of it)."""
+    named = _NAMED_PARTS.match(norm)
+    if not (_PARTS_TURN.match(norm) or (named and not _spans(norm)[0])):
         return None
-    body = re.sub(r"[?？。\s]+$", "", previous)
-    return body if "分别" in body else f"{body}，分别是多少？"
+    body = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]+$", "", previous)
+    if named:
+        return f"{body}，{norm}"
+    return f"{body}？" if "分别" in body else f"{body}，分别是多少？"
 
 
 def _wider_turn(norm: str, previous: str) -> str | None:
@@ -108,17 +132,17 @@ def _wider_turn(norm: str, previous: str) -> str | None:
 
 def _outcome_turn(norm: str, previous: str) -> str | None:
     """``目标达到了没有``: the previous target question, asked as the actual result."""
-    if len(norm) > 16 or not _OUTCOME_TURN.search(norm) or not _TARGET_WORDS.search(previous):
+    if len(norm) > 16 or not _OUTCOME_TURN.search(norm) or _spans(norm)[0] or topics(norm):
         return None
     body = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]*$", "", _TARGET_WORDS.sub("", previous))
-    return f"{body.rstrip('的给')}实际完成了多少？"
+    return f"{body.rstrip('的给把到')}，实际完成了多少？"
 
 
 def _topic_turn(norm: str, previous: str) -> str | None:
     """``那财政赤字呢``: the previous question about another indicator."""
     found = _TOPIC_TURN.match(norm)
     topic = (found.group(1) or found.group(2)) if found else ""
-    if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic)):
+    if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic) or topic in _PLAIN_TOPICS):
         return None
     span = topic_span(previous)
     if span is None and (m := ECONOMIC_RE.search(previous)):
@@ -128,9 +152,19 @@ def _topic_turn(norm: str, previous: str) -> str | None:
     return previous[:span[0]] + topic + previous[span[1]:]
 
 
+def _congress_turn(norm: str, previous: str) -> str | None:
+    """``十五大呢？`` after a question about 十八大: the same question about that congress."""
+    found = CONGRESS_RE.search(norm)
+    before = CONGRESS_RE.search(previous) if found else None
+    rest = _TAIL.sub("", _LEAD.sub("", (norm[:found.start()] + norm[found.end():]).strip())) if found else "x"
+    if not before or len(re.sub(r"[的]", "", _SAME_ASK.sub("", rest))) > 1:
+        return None
+    return previous[:before.start()] + found.group(0) + previous[before.end():]
+
+
 def _condense_one(question: str, previous: str) -> str:
     norm = normalize_question(question)
-    for rule in (_relative_turn, _parts_turn, _wider_turn, _outcome_turn):
+    for rule in (_relative_turn, _parts_turn, _wider_turn, _outcome_turn, _congress_turn):
         if (rewritten := rule(norm, previous)) is not None:
             return rewritten
     if not _is_follow_up(norm):

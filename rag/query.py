@@ -33,7 +33,7 @@ from rag.text.indicators import ECONOMIC_RE
 from rag.text.numerals import cn_number
 from rag.text.premiers import premier_report_years
 from rag.text.places import NATIONAL, find_other_places, region_mentions
-from rag.text.questions import TARGET_RE, normalize_question
+from rag.text.questions import RESULT_RE, TARGET_RE, normalize_question
 from rag.text.years import CONGRESS_YEARS, RANGE_RE, year_mentions
 from rag.types import Filters
 
@@ -87,6 +87,7 @@ class _Reading:
     national: bool = False  # 国家/全国/中央/国务院 + a year, no other document named: the national report
     report_years: tuple[int, ...] = ()  # national reports dated by their premier (李克强第一次作报告 → 2014)
     next_report: bool = False  # "看下一年的报告": the year after the content year
+    result: bool = False  # asks what was actually achieved (实际, 最后完成了…)
 
 
 def _read_types(norm: str, provinces: bool) -> dict[str, Any]:
@@ -173,7 +174,8 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
         target=bool(TARGET_RE.search(norm)),
         regions=tuple(dict.fromkeys(r for r, _, _ in regions)), speakers=tuple(speakers),
         new_year=new_year_addresses(norm, [y for y, _, _ in years], catalog), report_years=dated,
-        national=plain and national_cue(norm), next_report=bool(NEXT_REPORT_RE.search(norm)), **kinds)
+        national=plain and national_cue(norm), next_report=bool(NEXT_REPORT_RE.search(norm)),
+        result=bool(RESULT_RE.search(norm)), **kinds)
     return reading, years, regions
 
 
@@ -194,7 +196,10 @@ def _national_span(r: _Reading) -> tuple[int, int] | None:
     lo, hi = min(r.years), max(r.years)
     if r.next_report:
         return (lo if r.target else lo + 1), hi + 1
-    return (lo, hi) if r.target or r.report else (lo, hi + 1)
+    if r.report or (r.target and not r.result):
+        return lo, hi
+    # A year's result is stated by the next year's report; "2024年实际…" is not in the 2024 one.
+    return (lo + 1, hi + 1) if r.result else (lo, hi + 1)
 
 
 def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:

@@ -20,6 +20,8 @@ QUESTION_WORDS_PATTERN = alternation(QUESTION_WORDS)
 QUESTION_FLUFF_RE = re.compile(QUESTION_WORDS_PATTERN + r"|[?？。!！，,]")
 # The question is about plans or tasks (set in that year's report), not outcomes.
 TARGET_RE = re.compile(r"目标|预期|计划|安排|部署|任务|打算|提出")
+# The question is about what was actually achieved in a year (stated in the next year's report).
+RESULT_RE = re.compile(r"实际|完成了|实现了|达到了|取得了|最后|最终|到底[^，。？]{0,4}了")
 
 
 def normalize_question(text: str) -> str:
