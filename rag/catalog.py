@@ -208,6 +208,14 @@ class Catalog:
         return [Paragraph(doc_id=r["doc_id"], n=r["n"], section=tuple(json.loads(r["section_json"])),
                           text=r["text"]) for r in rows]
 
+    def find_phrase(self, phrase: str, limit: int = 5000) -> list[tuple[str, int]]:
+        """(doc_id, paragraph n) of every paragraph whose text contains ``phrase``, in
+        document year order (a full scan: a phrase's absence must be proved, not sampled)."""
+        rows = self._rows("SELECT p.doc_id, p.n FROM paragraphs p JOIN documents d USING (doc_id) "
+                          "WHERE instr(p.text, ?) > 0 ORDER BY d.year IS NULL, d.year, d.date, p.doc_id, p.n "
+                          "LIMIT ?", (phrase, limit))
+        return [(r["doc_id"], int(r["n"])) for r in rows]
+
     def counts(self) -> dict[str, int]:
         row = self._rows("SELECT (SELECT COUNT(*) FROM documents) AS documents, "
                          "(SELECT COUNT(*) FROM paragraphs) AS paragraphs, "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.extractive import Pick, extractive_picks, missing_names, relevance
+from rag.phrases import asked_phrase, phrase_answer
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
 from rag.text.asks import KIND_LABELS, asked_kind
@@ -110,6 +111,18 @@ def extractive_draft(retrieved: Retrieved, label: str) -> Draft:
     evidence = retrieved.evidence
     picks = extractive_picks(retrieved.standalone, list(evidence))
     return Draft("\n".join(evidence[i].text[s:e] for i, (s, e) in picks), label, tuple(picks))
+
+
+def phrase_stage(request: Request, retrieved: Retrieved, index) -> dict[str, Any] | None:
+    """The ``Answer`` fields of a question about a phrase as a phrase (its first use, or its
+    absence from a named document), proved by a full scan (``rag.phrases``); else None."""
+    ask = asked_phrase(retrieved.standalone)
+    found = phrase_answer(ask, retrieved.plan, index) if ask else None
+    if found is None:
+        return None
+    return {"question": request.question, "unsupported": [], "llm": "phrase scan",
+            "retrieval": [p.to_retrieved() for p in retrieved.passages],
+            "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved), **found}
 
 
 def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, Any]:

@@ -180,6 +180,10 @@ class Index:
         """All paragraphs of ``doc_id`` in order (empty if unknown)."""
         return self.catalog.paragraphs(doc_id)
 
+    def find_phrase(self, phrase: str) -> list[tuple[str, int]]:
+        """Every paragraph (doc_id, n) containing ``phrase`` verbatim, earliest document first."""
+        return self.catalog.find_phrase(phrase)
+
     def get_chunks(self, ids: list[str]) -> list[Chunk]:
         """Chunks (with document metadata in ``meta``) in the order of ``ids``; unknown ids skipped."""
         return self.catalog.get_chunks(list(ids))

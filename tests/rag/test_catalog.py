@@ -92,3 +92,11 @@ def test_persists_across_connections(tmp_path):
     again = Catalog(tmp_path / "c.sqlite")
     assert again.chunk_ids() == ["p/a#1-1", "p/a#2-2", "p/a#3-3"]
     assert again.search_texts()[0] == ("p/a#1-1", "p/a第1段。")
+
+
+def test_find_phrase_scans_every_paragraph_earliest_year_first(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    store(cat, doc("p/late", 2025, "广东", n=3))
+    store(cat, doc("p/early", 2020, "广东", n=2))
+    assert cat.find_phrase("第2段") == [("p/early", 2), ("p/late", 2)]
+    assert cat.find_phrase("不存在的提法") == []
