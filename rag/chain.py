@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.extractive import Pick, extractive_picks, missing_names, relevance
+from rag.extractive import Pick, extractive_picks
+from rag.overlap import missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope

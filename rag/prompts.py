@@ -12,7 +12,7 @@ import re
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.extractive import question_bigrams
+from rag.overlap import question_bigrams
 from rag.text.normalize import bigrams
 from rag.text.numerals import SMALL_NUMERALS
 from rag.types import Evidence

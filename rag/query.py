@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
+from rag.coverage import coverage_note, describe_scope, searched_titles
 from rag.scope import (NEXT_REPORT_RE, drop_mention, national_cue, new_year_addresses, owning_places, search_keywords,
                        strip_scope)
 from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT, DISTRICT_RE, DOC_TYPE_LABELS, GWR_RE,
@@ -226,27 +227,6 @@ def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     return filters, boost
 
 
-def describe_scope(filters: Filters) -> str:
-    """A Chinese description of a hard scope, e.g. ``2020年国务院政府工作报告``."""
-    years = ""
-    if filters.year_from:
-        years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
-                 else f"{filters.year_from}-{filters.year_to}年")
-    types = "、".join("政府工作报告" if t == PROVINCIAL_GWR and filters.regions else DOC_TYPE_LABELS.get(t, t)
-                     for t in filters.doc_types) or "文档"
-    return f"{years}{'、'.join(filters.regions)}{types}"
-
-
-def searched_titles(docs: Sequence[dict], limit: int = 5) -> tuple[str, ...]:
-    """Titles of the scoped documents; more than ``limit`` are summarised per type (``国务院政府工作报告（52份，1954-2025年）``)."""
-    if len(docs) <= limit:
-        return tuple(d.get("title") or d["doc_id"] for d in docs)
-    groups: dict[str, list[int]] = {}
-    for d in docs:
-        groups.setdefault(d.get("doc_type") or "other", []).append(d.get("year") or 0)
-    return tuple(f"{DOC_TYPE_LABELS.get(t, t)}（{len(ys)}份，{min(ys)}-{max(ys)}年）" for t, ys in groups.items())
-
-
 def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
     """A past content year with no annual report for X or X+1 (future years are targets).
 
@@ -271,7 +251,8 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
         docs = sorted((d for d in catalog if matches(d, filters)), key=lambda d: (d.get("year") or 0, d["doc_id"]))
         searched = searched_titles(docs)
         if not docs and not reason:
-            reason = f"语料库中没有{describe_scope(filters)}"
+            note = coverage_note(filters, catalog, (filters.year_from - 1) if r.result and r.years else None)
+            reason = f"语料库中没有{describe_scope(filters)}" + (f"。{note}" if note else "")
     gone = "" if reason else _missing_content_year(r, boost, filters, catalog)
     if gone:
         types = "、".join(DOC_TYPE_LABELS.get(t, t) for t in (filters.doc_types or boost.doc_types))
@@ -324,4 +305,4 @@ def analyze(question: str, catalog_meta: Sequence[dict], scope: Filters | None =
                    notes=tuple(f"{m}，其余部分照常检索" for m in missing if len(missing) < len(subs)))
 
 
-__all__ = ["Boost", "QueryPlan", "analyze", "anchor_year", "describe_scope", "matches"]
+__all__ = ["Boost", "QueryPlan", "analyze", "anchor_year", "matches"]

@@ -35,7 +35,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.config import Settings
-from rag.extractive import question_bigrams
+from rag.overlap import question_bigrams
 from rag.query import Boost, QueryPlan, analyze
 from rag.text.normalize import bigrams, norm
 from rag.text.years import FULL_YEAR_WORD

@@ -1,9 +1,9 @@
-"""Extractive answers on real corpus paragraphs."""
+"""Extractive answers, their sentence scores and overlap measures, on real corpus paragraphs."""
 import pytest
 
-from rag.extractive import (LIST_BONUS, RELEVANCE_MIN, answer_overlap, extractive_answer, extractive_picks,
-                            list_size, missing_names, on_topic, overlap, phrase_bonus, question_bigrams, question_parts,
-                            relevance, sentence_score, target_match)
+from rag.extractive import extractive_answer, extractive_picks, question_parts
+from rag.overlap import RELEVANCE_MIN, answer_overlap, missing_names, on_topic, overlap, question_bigrams, relevance
+from rag.scoring import LIST_BONUS, list_size, phrase_bonus, sentence_score, target_match
 from rag.types import Evidence
 from tests.rag.fakes import corpus_doc
 
@@ -186,7 +186,7 @@ def test_phrases_jieba_tags_as_names_are_not_missing_people(gwr):
 
 
 def test_an_everyday_question_is_on_topic_when_the_sentence_names_its_indicator():
-    from rag.extractive import answers_topic
+    from rag.scoring import answers_topic
     from rag.text.vocabulary import topics
 
     q = "山西今年城里新岗位的目标是多少？"

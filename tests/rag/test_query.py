@@ -6,7 +6,8 @@ import json
 import pytest
 
 from rag.followup import condense
-from rag.query import analyze, anchor_year, describe_scope, matches
+from rag.coverage import describe_scope
+from rag.query import analyze, anchor_year, matches
 from rag.text.doctypes import CONGRESS, DISTRICT, LEADER, NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION
 from rag.text.numerals import cn_number
 from rag.text.places import PROVINCES, find_provinces
@@ -262,7 +263,20 @@ def test_national_versus_province_comparison(catalog):
 ])
 def test_missing_scope_is_unanswerable(catalog, question, reason):
     plan = analyze(question, catalog)
-    assert plan.unanswerable_scope and plan.reason == reason
+    assert plan.unanswerable_scope and plan.reason.split("。")[0] == reason
+
+
+def test_a_missing_report_says_what_the_series_holds(catalog):
+    plan = analyze("2020年政府工作报告提出的赤字率是多少", catalog)
+    assert "语料中的国务院政府工作报告为1954–2025年间的52份" in plan.reason
+    assert "1989–1991、1996、2020年" in plan.reason
+    assert "语料中的河南政府工作报告为2025年" in analyze("2024年河南省政府工作报告的GDP目标", catalog).reason
+
+
+def test_a_result_whose_next_report_is_missing_says_where_it_would_be(catalog):
+    plan = analyze("2019年国家的经济增长最后实际完成了多少？", catalog)
+    assert plan.unanswerable_scope
+    assert "2019年的实际完成情况应见于2020年的报告，而那一份不在语料中" in plan.reason
 
 
 @pytest.mark.parametrize("question", [
