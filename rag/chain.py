@@ -15,6 +15,7 @@ from typing import Any
 from rag.extractive import Pick, extractive_picks
 from rag.overlap import missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
+from rag.premise import correction
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
 from rag.text.asks import KIND_LABELS, asked_kind
@@ -140,6 +141,8 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
         text = refusal_text(retrieved.plan, evidence, retrieved.standalone, retrieved.missing)
         return base | {"answer": text, "refused": True}
     text, citations = render(checked, evidence, quote_mode=request.mode == "quote")
+    if citations and (note := correction(retrieved.standalone, evidence, citations[0]["quote"], citations[0]["n"])):
+        text = f"{note}\n{text}"  # a false premise is corrected, not answered as asked
     if checked.refusals and request.mode != "quote":
         text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
     return base | {"answer": text, "citations": citations}
