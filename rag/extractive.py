@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from rag.overlap import on_topic, question_bigrams
-from rag.scoring import MAX_SENTENCES, answers_topic, list_size, sentence_score
-from rag.text.asks import NUMBER, asked_kind
+from rag.scoring import MAX_SENTENCES, answers_topic, asked_terms, list_size, sentence_score
+from rag.text.asks import NUMBER, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
 from rag.text.vocabulary import names_topic, topics
@@ -76,7 +76,29 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
             break
         if paragraphs[i].doc_id in docs and (i, span) not in picks:
             picks.append((i, span))
-    return picks
+    return list(dict.fromkeys((i, narrow(question, paragraphs[i].text, span)) for i, span in picks))
+
+
+_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+# A sentence this long that answers with one clause is cut to that clause.
+LONG_SENTENCE = 60
+# Questions relating values (target against result, two parts): the whole sentence relates them.
+_RELATES = re.compile(r"比(?:去年|上年|前一年|上一年)|相比|对比|比较|差距|达到|完成|实现|分别|各自|各是|超过|低于|高于")
+
+
+def narrow(question: str, text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The clause of a long sentence that states the value asked for ("国内生产总值增长5%左右；"
+    out of a 200-character list of targets), else the sentence: a number question about
+    a named indicator is answered by the clause naming it with its value."""
+    start, end = span
+    if (end - start <= LONG_SENTENCE or asked_kind(question) != NUMBER or _RELATES.search(question)
+            or not (terms := asked_terms(question))):
+        return span
+    found = [(m.start(), m.start() + len(m.group().rstrip("，,：:")))  # a clause ending in a comma is cut there
+             for m in _CLAUSE.finditer(text, start, end)
+             if any(value_near(t, m.group()) for t in terms) and len(norm(m.group())) >= 6]
+    # Several indicators asked: the clauses from the first to the last that states one.
+    return (found[0][0], found[-1][1]) if found else span
 
 
 def question_parts(question: str) -> list[str]:

@@ -193,3 +193,15 @@ def test_an_everyday_question_is_on_topic_when_the_sentence_names_its_indicator(
     assert answers_topic(q, topics(q), "城镇新增就业45万人。")
     assert not answers_topic(q, topics(q), "城镇新增就业工作扎实推进。")  # names it, but no number
     assert not answers_topic(q, topics(q), "固定资产投资增长6%以上。")    # a number of another indicator
+
+
+def test_a_long_target_list_is_cut_to_the_clause_that_answers(district):
+    from rag.extractive import narrow
+
+    ev = next(e for e in district if "主要预期目标是:生产总值达到800亿元" in e.text)
+    sentence = next(sp for sp in ev.spans if "研发经费投入强度" in ev.text[sp[0]:sp[1]])
+    assert sentence[1] - sentence[0] > 60
+    start, end = narrow("2022年全区搞科研花的钱占比目标是多少？", ev.text, sentence)
+    assert ev.text[start:end] == "研发经费投入强度达到5%"
+    # Relating values (target against result) keeps the whole sentence.
+    assert narrow("2022年全区研发经费投入强度目标比去年高多少？", ev.text, sentence) == sentence
