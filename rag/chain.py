@@ -8,11 +8,12 @@ streaming answer alike.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.extractive import Pick, extractive_picks
+from rag.extractive import Pick, extractive_picks, value_absent
 from rag.overlap import missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
@@ -25,6 +26,8 @@ from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
+# "给没给具体数？怎么说的？": the sources' wording without a number is the answer.
+ASKS_IF_GIVEN = re.compile(r"给没给|有没有(?:给出|定|具体)|是否(?:给出|定了)|怎么说的|怎么表述|怎么提的")
 CLOSEST = 3
 
 
@@ -78,6 +81,7 @@ class Draft:
     text: str
     llm: str
     picks: tuple[Pick, ...] | None = None
+    no_value: str = ""  # the indicator the sources name without giving the number asked
 
 
 def evidence_of(passages: Sequence[Passage], index) -> list[Evidence]:
@@ -112,6 +116,9 @@ def extractive_draft(retrieved: Retrieved, label: str) -> Draft:
     """Verbatim best sentences; ``picks`` carries their exact sources to ``finalize``."""
     evidence = retrieved.evidence
     picks = extractive_picks(retrieved.standalone, list(evidence))
+    if absent := value_absent(retrieved.standalone, list(evidence), picks):
+        term, (i, (s, e)) = absent
+        return Draft(evidence[i].text[s:e], label, ((i, (s, e)),), no_value=term)
     return Draft("\n".join(evidence[i].text[s:e] for i, (s, e) in picks), label, tuple(picks))
 
 
@@ -141,6 +148,11 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
         text = refusal_text(retrieved.plan, evidence, retrieved.standalone, retrieved.missing)
         return base | {"answer": text, "refused": True}
     text, citations = render(checked, evidence, quote_mode=request.mode == "quote")
+    if draft.no_value:
+        quote = citations[0]["quote"].rstrip("，,；;：:。")
+        # It declines the number asked for, unless the question asks whether one was given.
+        return base | {"answer": f"资料提到了{draft.no_value}，但没有给出具体数值：“{quote}”[1]。",
+                       "citations": citations, "refused": not ASKS_IF_GIVEN.search(request.question)}
     if citations and (note := correction(retrieved.standalone, evidence, citations[0]["quote"], citations[0]["n"])):
         text = f"{note}\n{text}"  # a false premise is corrected, not answered as asked
     if checked.refusals and request.mode != "quote":

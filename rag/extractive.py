@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from rag.overlap import on_topic, question_bigrams
-from rag.scoring import MAX_SENTENCES, answers_topic, asked_terms, list_size, sentence_score
+from rag.scoring import (MAX_SENTENCES, STATES_TARGET, TARGET_LEAD, answers_topic, asked_terms, list_size,
+                         sentence_score)
 from rag.text.asks import NUMBER, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
@@ -99,6 +100,37 @@ def narrow(question: str, text: str, span: tuple[int, int]) -> tuple[int, int]:
              if any(value_near(t, m.group()) for t in terms) and len(norm(m.group())) >= 6]
     # Several indicators asked: the clauses from the first to the last that states one.
     return (found[0][0], found[-1][1]) if found else span
+
+
+def value_absent(question: str, paragraphs: list[Evidence], picks: list[Pick]) -> tuple[str, Pick] | None:
+    """(indicator, the clause naming it) when a number question's picks name the indicator
+    asked about but none states a value for it: the sources speak to the topic and give
+    no number ("固定资产投资提质提效"), which is said, cited, instead of quoting another
+    indicator's number."""
+    terms = asked_terms(question)
+    if asked_kind(question) != NUMBER or not terms or _RELATES.search(question) or not picks:
+        return None
+    # Any of the topic's phrasings with a value answers (生产总值增长5.5% for 经济增长).
+    phrasings = {*terms, *(p for t in topics(question) for p in t.phrasings)}
+    texts = [paragraphs[i].text[a:b] for i, (a, b) in picks]
+    if any(value_near(t, text) for t in phrasings for text in texts):
+        return None
+    for i, (a, b) in picks:
+        ev = paragraphs[i]
+        # Only in a list of targets is a named indicator without a number a statement that
+        # there is none ("居民消费价格保持合理水平"); elsewhere the value may come later.
+        if not (STATES_TARGET.search(ev.text[a:b]) or STATES_TARGET.search(ev.text[:TARGET_LEAD])):
+            continue
+        for m in _CLAUSE.finditer(ev.text, a, b):
+            # The indicator must be the clause's subject: "居民收入增长和经济增长基本同步"
+            # relates incomes to growth, it does not set the growth target.
+            subject = _LIST_LEAD.sub("", m.group())
+            if (term := next((t for t in terms if subject.startswith(t)), None)) and not extract_numbers(m.group()):
+                return term, (i, (m.start(), m.start() + len(m.group().rstrip("，,；;：:。"))))
+    return None
+
+
+_LIST_LEAD = re.compile(r"^[\s（(一二三四五六七八九十0-9、.．）)是]*(?:全社会|全省|全市|全区|全国)?")
 
 
 def question_parts(question: str) -> list[str]:

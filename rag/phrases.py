@@ -25,6 +25,9 @@ _FIRST_RE = re.compile(r"(?:是|在|从)?(?:哪一?年|什么时候|何时|哪�
                        r"?(?:提|提出|出现|写进|使用|用)|(?:最早|首次|第一次|头一回)(?:是)?(?:在|于)?[^，。？]{0,6}?(?:提|出现)")
 _MENTION_RE = re.compile(r"有没有(?:提到|提及|提|讲到|说到|出现)|是否(?:提到|提及|出现|提)|提没提|提到了?没有|提过没有|"
                          r"怎么部署|如何部署|怎么提的?|怎么讲的?")
+# "十九大报告对“中国式现代化”是怎么阐述的", "对供给侧改革是怎么安排的": the phrase comes first.
+_ABOUT_RE = re.compile(r"(?:对|关于)([^，。？对]{2,16}?)(?:是|都|又)?(?:怎么|如何|怎样)(?:阐述|安排|部署|讲|说|提|规划|表述|论述|写)"
+                       r"|对([^，。？对]{2,16}?)有(?:什么|哪些)(?:打算|安排|部署|说法|提法)")
 _TRAILING = re.compile(r"(?:这件事|这个词|这个提法|这一说法|工作|的事|的|吗|呢|没有|了)*[?？。！!\s]*$")
 _LEADING = re.compile(r"^(?:[“”\"'：:，,]|关于|对于)+")
 SHOWN_YEARS = 8
@@ -34,18 +37,23 @@ SHOWN_YEARS = 8
 class PhraseAsk:
     phrase: str
     kind: str
+    quoted: bool = False  # the user put it in quotes: a phrase for certain, not a paraphrase
 
 
 def asked_phrase(question: str) -> PhraseAsk | None:
     """The phrase a question asks about as a phrase, and how (``FIRST`` or ``MENTION``); None otherwise."""
-    kind = FIRST if _FIRST_RE.search(question) else MENTION if _MENTION_RE.search(question) else None
+    about = _ABOUT_RE.search(question)
+    kind = FIRST if _FIRST_RE.search(question) else MENTION if _MENTION_RE.search(question) or about else None
     if kind is None:
         return None
     quoted = _QUOTED.findall(question)
     if quoted:
-        return PhraseAsk(max(quoted, key=len), kind)
-    found = (_FIRST_RE if kind == FIRST else _MENTION_RE).search(question)
-    part = question[:found.start()] if kind == FIRST else question[found.end():]
+        return PhraseAsk(max(quoted, key=len), kind, quoted=True)
+    if about and not (kind == MENTION and _MENTION_RE.search(question)):
+        part = about.group(1) or about.group(2)
+    else:
+        found = (_FIRST_RE if kind == FIRST else _MENTION_RE).search(question)
+        part = question[:found.start()] if kind == FIRST else re.split(r"[？?，,。]", question[found.end():])[0]
     phrase = _LEADING.sub("", _TRAILING.sub("", part)).strip()
     return PhraseAsk(phrase, kind) if 2 <= len(phrase) <= 16 and not re.search(r"\d{4}年", phrase) else None
 
@@ -77,6 +85,8 @@ def phrase_answer(ask: PhraseAsk, plan: QueryPlan, index) -> dict[str, Any] | No
     scoped = [d for d in docs.values() if not plan.filters.is_empty() and matches(d, plan.filters)]
     if ask.kind == MENTION and (not scoped or any(doc_id in {d["doc_id"] for d in scoped} for doc_id, _ in hits)):
         return None
+    if ask.kind == MENTION and not hits and not ask.quoted:
+        return None  # words no document uses are a paraphrase ("老百姓看病难"), not a term to look up
     if not hits:
         return {"answer": f"资料中没有找到与该问题相关的内容。\n（语料库全部{len(docs)}份文件中都没有出现“{ask.phrase}”）",
                 "refused": True, "citations": []}

@@ -63,7 +63,8 @@ def correction(question: str, evidence: Sequence[Evidence], first_quote: str, n:
     if not wrong:
         return ""
     start = min((i for t in asked_terms(question) if (i := first_quote.find(t)) >= 0), default=0)
-    given = [m.group().strip() for m in _VALUE.finditer(first_quote, start) if m.group().strip()]
+    given = [m.group().strip() for m in _VALUE.finditer(first_quote, start)
+             if m.group().strip() and not first_quote.startswith("年", m.end()) and not re.fullmatch(r"\d{4}", m.group())]
     said = f"；资料中的表述是“{given[0]}”[{n}]" if given else ""
     return f"问题中的“{'、'.join(wrong)}”在检索到的资料中没有出现{said}。"
 

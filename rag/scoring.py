@@ -59,7 +59,7 @@ _ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长�
 
 TARGET_LEAD = 24  # characters of a paragraph's start that may announce a target list
 
-_STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
+STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
 
 def _year_match(question: str, ev: Evidence, sentence: str) -> float:
     """For a question naming years: + when the sentence states one, a little less when the
@@ -123,7 +123,7 @@ def target_match(question: str, sentence: str, ev: Evidence | None = None) -> fl
     years = {int(v) for k, v in extract_numbers(question) if k == "year"}
     asks_target = bool(_ASKS_TARGET.search(question)) or (
         ev is not None and ev.year in years and not _ASKS_ACTUAL.search(question))
-    if not (_STATES_TARGET.search(sentence) or (ev is not None and _STATES_TARGET.search(ev.text[:TARGET_LEAD]))):
+    if not (STATES_TARGET.search(sentence) or (ev is not None and STATES_TARGET.search(ev.text[:TARGET_LEAD]))):
         return 0.0
     if asks_target:
         return 0.1
@@ -152,6 +152,6 @@ def asked_terms(question: str) -> tuple[str, ...]:
     return (*official_terms(question), *(p for i in named_indicators(question) for p in i.phrasings[:1]))
 
 
-__all__ = ["KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",
+__all__ = ["STATES_TARGET", "TARGET_LEAD", "KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",
            "answers_topic", "asked_terms", "kind_match", "list_size", "phrase_bonus", "sentence_score",
            "target_match"]

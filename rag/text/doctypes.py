@@ -46,7 +46,10 @@ _N = SMALL_NUMERALS
 # "十九大以来/之后" dates a period that later documents describe, not the congress report.
 CONGRESS_RE = re.compile(rf"(?:(?:中国共产党|中共|党的)第?([{_N}]{{1,3}})次?(?:全国代表大会|大)"
                          rf"|第([{_N}]{{1,3}})次全国代表大会"
-                         rf"|(?<![{_N}])(十[{ONE_TO_NINE}]|二十)大)(?!以来|之后|后|召开以来)")
+                         rf"|(?<![{_N}])(十[{ONE_TO_NINE}]|二十[{ONE_TO_NINE}]?)大"
+                         # 一大…九大 only where they name the meeting (not 三大攻坚战, 七大行业)
+                         rf"|(?<![{_N}\w])([{ONE_TO_NINE}])大(?=上|报告|那会|那时|时|期间|的报告|召开|会上|提出|定的))"
+                         r"(?!以来|之后|后|召开以来)")
 CONGRESS_ANY_RE = re.compile(r"党代会|党代表大会|党的全国代表大会")
 GWR_RE = re.compile(r"政府工作报告|政府报告|两会|工作报告|总理(?:所作|作)?的?报告")
 PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")

@@ -205,3 +205,14 @@ def test_a_long_target_list_is_cut_to_the_clause_that_answers(district):
     assert ev.text[start:end] == "研发经费投入强度达到5%"
     # Relating values (target against result) keeps the whole sentence.
     assert narrow("2022年全区研发经费投入强度目标比去年高多少？", ev.text, sentence) == sentence
+
+
+def test_a_target_list_naming_the_indicator_without_a_number_says_so():
+    from rag.extractive import value_absent
+
+    ev = Evidence("provincial_gwr_2025/prov_2025_guangdong", 20, "主要预期目标是：地区生产总值增长5%左右，"
+                  "固定资产投资提质提效，社会消费品零售总额增长5%左右。", year=2025)
+    picks = [(0, ev.spans[0])]
+    term, (i, (s, e)) = value_absent("广东今年搞建设的投资打算涨百分之几？", [ev], picks)
+    assert term == "固定资产投资" and ev.text[s:e] == "固定资产投资提质提效"
+    assert value_absent("广东今年经济增长目标是多少？", [ev], picks) is None  # 地区生产总值增长5%左右 answers

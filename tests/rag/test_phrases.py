@@ -9,7 +9,10 @@ from rag.types import Filters, Paragraph
 
 
 @pytest.mark.parametrize("question, ask", [
-    ("“共同富裕”是哪年开始提的？", PhraseAsk("共同富裕", FIRST)),
+    ("“共同富裕”是哪年开始提的？", PhraseAsk("共同富裕", FIRST, quoted=True)),
+    ("十九大报告对“中国式现代化”是怎么阐述的？", PhraseAsk("中国式现代化", MENTION, quoted=True)),
+    ("2015年政府工作报告对供给侧改革是怎么安排的？", PhraseAsk("供给侧改革", MENTION)),
+    ("十八大报告里有没有讲到人类命运共同体？怎么讲的？", PhraseAsk("人类命运共同体", MENTION)),
     ("新质生产力最早是什么时候提出的？", PhraseAsk("新质生产力", FIRST)),
     ("2015年政府工作报告里有没有提到新质生产力？", PhraseAsk("新质生产力", MENTION)),
     ("2015年政府工作报告里怎么部署新质生产力的？", PhraseAsk("新质生产力", MENTION)),
@@ -68,3 +71,9 @@ def test_a_named_document_with_the_phrase_is_answered_as_usual():
 def test_a_phrase_nowhere_in_the_corpus_is_refused():
     found = phrase_answer(PhraseAsk("火星殖民", FIRST), _plan("q"), ScanIndex())
     assert found["refused"] and "3份文件中都没有出现“火星殖民”" in found["answer"]
+
+
+def test_unquoted_words_no_document_uses_are_a_paraphrase_not_a_phrase():
+    plan = _plan("q", year_from=2015, year_to=2015)
+    assert phrase_answer(PhraseAsk("老百姓看病难", MENTION), plan, ScanIndex()) is None
+    assert phrase_answer(PhraseAsk("老百姓看病难", MENTION, quoted=True), plan, ScanIndex())["refused"]

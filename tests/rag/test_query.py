@@ -459,3 +459,15 @@ def test_an_outcome_follow_up_is_read_as_a_result_of_that_year(catalog):
     # The 2023 result is stated by the 2024 report, not by the 2023 one that set the target.
     plan = analyze(condense("目标达到了没有？", ["2023年国家定的经济增长目标是多少？"]), catalog)
     assert plan.filters.doc_types == (NATIONAL_GWR,) and span(plan) == (2024, 2024)
+
+
+@pytest.mark.parametrize("question, year", [("七大上毛泽东作的报告讲了什么？", 1945), ("三大那会儿全党有多少党员？", 1923),
+                                            ("一大上北京小组怎么说的？", 1921)])
+def test_early_congresses_by_their_short_names(catalog, question, year):
+    plan = analyze(question, catalog)
+    assert plan.filters.doc_types == (CONGRESS,) and plan.filters.year_from == year
+
+
+def test_short_numbers_that_are_not_congresses(catalog):
+    assert CONGRESS not in analyze("三大攻坚战取得了什么成效？", catalog).filters.doc_types
+    assert "第二十一次" in analyze("党的二十一大报告提出了哪些奋斗目标？", catalog).reason
