@@ -20,6 +20,11 @@ FOLDERS = ("national_gwr", "npc_resolutions", "cpc_congress", "provincial_gwr_20
 FIELDS = ("id", "question", "type", "evidence", "answer_keys", "reference_answer")
 MINIMUMS = {"total": 150, "unanswerable": 15, "comparison": 15}
 MIN_CONVERSATIONS = 30  # a conversation set (items carrying ``conversation``/``history``)
+# A refusal set (items carrying ``kind``): the ways a question cannot be answered as asked.
+REFUSAL_KINDS = ("missing_scope", "false_premise_unanswerable", "detail_absent", "phrase_absent", "premise",
+                 "answerable_lookalike")
+MIN_PER_REFUSAL_KIND = 14
+MIN_UNANSWERABLE = 60
 # Sets written in users' own words (items carrying ``overlap``) keep every answerable question
 # below this character-bigram Jaccard with each of its evidence quotes (eval/overlap.py).
 MAX_OVERLAP = 0.15
@@ -155,9 +160,22 @@ def _conversation_problems(items: list[dict]) -> list[str]:
     return problems
 
 
+def _refusal_problems(items: list[dict]) -> list[str]:
+    """A refusal set (items carrying ``kind``): enough unanswerable questions of each kind."""
+    kinds = Counter(it["kind"] for it in items)
+    problems = [f"set: {kinds[k]} {k} questions, need {MIN_PER_REFUSAL_KIND}"
+                for k in REFUSAL_KINDS if kinds[k] < MIN_PER_REFUSAL_KIND]
+    unanswerable = sum(it["type"] == "unanswerable" for it in items)
+    if unanswerable < MIN_UNANSWERABLE:
+        problems.append(f"set: {unanswerable} unanswerable questions, need {MIN_UNANSWERABLE}")
+    return problems
+
+
 def _minimum_problems(items: list[dict]) -> list[str]:
     if any("conversation" in it for it in items):
         return _conversation_problems(items)
+    if any("kind" in it for it in items):
+        return _refusal_problems(items)
     c = counts(items)
     problems = []
     if len(items) < MINIMUMS["total"]:

@@ -140,3 +140,21 @@ def test_a_conversation_turn_must_carry_the_earlier_questions(tmp_path, corpus_d
     items[1]["history"] = "2019年赤字率？"
     path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
     assert any("history must be a list" in p for p in validate_set(path, corpus_dir, minimums=False))
+
+
+@pytest.mark.parametrize("name", ["conversations.jsonl", "refusals.jsonl"])
+def test_conversation_and_refusal_sets_validate_with_zero_problems(corpus_dir, name):
+    path = REPO / "eval" / "sets" / name
+    assert validate_set(path, corpus_dir) == []
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {it["split"] for it in items} == {"dev", "test"}
+
+
+def test_a_refusal_set_needs_every_kind(tmp_path, corpus_dir):
+    from eval.validate import _refusal_problems
+
+    items = [{"kind": "missing_scope", "type": "unanswerable"}] * 3
+    problems = _refusal_problems(items)
+    assert any("3 missing_scope questions, need 14" in p for p in problems)
+    assert any("premise questions, need 14" in p for p in problems)
+    assert any("3 unanswerable questions, need 60" in p for p in problems)
