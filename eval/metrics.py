@@ -249,6 +249,25 @@ def summarize(rows: Sequence[dict]) -> dict[str, Any]:
     return out
 
 
+FUSION_KEYS = ("hit@5", "mrr", "key_accuracy")
+FUSION_TOLERANCE = 0.02
+
+
+def fusion_shortfalls(systems: dict[str, dict], tolerance: float = FUSION_TOLERANCE) -> list[str]:
+    """Where the fused ``full`` system falls below ``bm25`` or ``dense`` alone by more than
+    ``tolerance`` (the fusion must be at least as good as its best input)."""
+    full = systems.get("full")
+    if not full:
+        return []
+    out = []
+    for name in ("bm25", "dense"):
+        for key in FUSION_KEYS:
+            mine, theirs = full.get(key), (systems.get(name) or {}).get(key)
+            if mine is not None and theirs is not None and mine < theirs - tolerance:
+                out.append(f"full {key} {mine:.3f} < {name} {theirs:.3f} - {tolerance}")
+    return out
+
+
 def summarize_by_type(rows: Sequence[dict]) -> dict[str, dict[str, Any]]:
     """The summary for each question type."""
     types = sorted({r["type"] for r in rows})

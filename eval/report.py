@@ -55,6 +55,7 @@ def build_report(rows_by_system: dict[str, list[dict]], settings: Settings, stat
     }
     if len(rows_by_system) > 1:
         report["systems"] = {name: metrics.summarize(r) for name, r in rows_by_system.items()}
+        report["fusion_shortfalls"] = metrics.fusion_shortfalls(report["systems"])
     return report
 
 
@@ -79,6 +80,8 @@ def render_markdown(report: dict) -> str:
              "## Summary\n", _table({report["system"]: report["summary"]}, keys)]
     if "systems" in report:
         parts += ["\n## Systems (same set, same embedder)\n", _table(report["systems"], keys)]
+        parts += [f"\n**Fusion below its best input:** {'; '.join(report['fusion_shortfalls'])}\n"
+                  if report.get("fusion_shortfalls") else "\nFusion at or above bm25 and dense alone (±0.02).\n"]
     parts += ["\n## By question type\n", _table(report["by_type"], keys),
               "\n## Configuration\n", "```json\n" + json.dumps(report["config"], ensure_ascii=False, indent=2)
               + "\n```\n", "\nMetric definitions: see `eval/metrics.py` (module docstring).\n"]

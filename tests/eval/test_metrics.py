@@ -150,3 +150,13 @@ def test_followup_accuracy_scores_later_turns_only():
             row(True, True, True, None)]              # refused an unanswerable turn: right
     assert summarize(rows)["followup_accuracy"] == 2 / 3
     assert summarize(rows[:1])["followup_accuracy"] is None
+
+
+def test_fusion_shortfalls_name_where_full_falls_below_an_input():
+    from eval.metrics import fusion_shortfalls
+
+    systems = {"full": {"hit@5": 0.80, "mrr": 0.60, "key_accuracy": 0.50},
+               "bm25": {"hit@5": 0.85, "mrr": 0.61, "key_accuracy": 0.50},
+               "dense": {"hit@5": 0.60, "mrr": 0.40, "key_accuracy": 0.40}}
+    assert fusion_shortfalls(systems) == ["full hit@5 0.800 < bm25 0.850 - 0.02"]
+    assert fusion_shortfalls({"full": systems["full"]}) == []
