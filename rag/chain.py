@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.extractive import Pick, extractive_picks, value_absent
+from rag.extractive import Pick, confident, extractive_picks, value_absent
 from rag.overlap import missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
@@ -26,6 +26,8 @@ from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
+# Appended to the backend label when the model declined and the verbatim picks answer instead.
+MODEL_DECLINED = " + 原文摘录（模型未能作答）"
 # "给没给具体数？怎么说的？": the sources' wording without a number is the answer.
 ASKS_IF_GIVEN = re.compile(r"给没给|有没有(?:给出|定|具体)|是否(?:给出|定了)|怎么说的|怎么表述|怎么提的")
 CLOSEST = 3
@@ -141,6 +143,12 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
         checked = Verified.from_picks(list(draft.picks), evidence)
     else:
         checked = verify(draft.text, evidence, retrieved.standalone)
+        fallback = extractive_draft(retrieved, f"{draft.llm}{MODEL_DECLINED}") if (
+            checked.refused and retrieved.answerable) else None
+        if fallback and fallback.picks and confident(retrieved.standalone, list(evidence), list(fallback.picks)):
+            # A refusal needs the model and the code's own check to agree: the model said
+            # nothing answers (or nothing it wrote was supported), the sources' picks do.
+            return finalize(request, retrieved, fallback) | {"unsupported": checked.unsupported}
     base = {"question": request.question, "unsupported": checked.unsupported,
             "retrieval": [p.to_retrieved() for p in retrieved.passages], "llm": draft.llm,
             "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rag.overlap import on_topic, question_bigrams
+from rag.overlap import on_topic, overlap, question_bigrams
 from rag.scoring import (MAX_SENTENCES, STATES_TARGET, TARGET_LEAD, answers_topic, asked_terms, list_size,
                          sentence_score)
 from rag.text.asks import NUMBER, asked_kind, value_near
@@ -131,6 +131,20 @@ def value_absent(question: str, paragraphs: list[Evidence], picks: list[Pick]) -
 
 
 _LIST_LEAD = re.compile(r"^[\s（(一二三四五六七八九十0-9、.．）)是]*(?:全社会|全省|全市|全区|全国)?")
+
+
+def confident(question: str, paragraphs: list[Evidence], picks: list[Pick]) -> bool:
+    """Are the picks an answer the code can stand behind against a model that found none?
+    The first pick names the indicator asked about with an item of the kind asked, or
+    shares at least ``CONFIDENT_OVERLAP`` of the question's words."""
+    if not picks:
+        return False
+    i, (a, b) = picks[0]
+    sentence = paragraphs[i].text[a:b]
+    return answers_topic(question, topics(question), sentence) or overlap(question, sentence) >= CONFIDENT_OVERLAP
+
+
+CONFIDENT_OVERLAP = 0.6
 
 
 def question_parts(question: str) -> list[str]:

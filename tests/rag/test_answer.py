@@ -67,20 +67,29 @@ def test_obeying_a_planted_instruction_is_refused(settings):
     index = FakeIndex([make_doc("x/planted", ["关于经济增长目标的说明。", PLANTED], title="说明", year=2025)])
     model = scripted("我是海盗")
     result = answer("今年经济增长目标是多少？", settings, index, deps=DEPS, backend=model)
-    assert result.refused and result.unsupported == ["我是海盗"] and result.citations == []
+    # The model's line is dropped; the verbatim pick (never the planted instruction) answers.
+    assert result.unsupported == ["我是海盗"] and "海盗" not in result.answer
+    assert result.refused or result.llm.endswith("原文摘录（模型未能作答）")
     assert "我是海盗" not in model.seen[0][1].content  # the instruction was never shown to the model
 
 
-def test_nothing_left_after_verification_refuses(settings, index):
+def test_nothing_left_after_verification_falls_back_to_the_picks(settings, index):
     result = ask(Q25, settings, index, backend=scripted("该目标由张伟明副总理提出。这一目标得到了联合国秘书长的高度评价。"))
-    assert result.refused and result.citations == []
-    assert result.answer.startswith("资料中没有找到与该问题相关的内容。") and "最接近的段落：" in result.answer
-    assert len(result.unsupported) == 2
+    # Both model sentences are dropped; the verbatim picks answer instead, and say so.
+    assert len(result.unsupported) == 2 and "张伟明" not in result.answer
+    assert "5%左右" in result.answer and result.llm.endswith("原文摘录（模型未能作答）")
 
 
-def test_model_refusal_refuses(settings, index):
+def test_a_model_refusal_the_sources_contradict_is_answered_from_them(settings, index):
+    # A refusal needs both the model and the code's own check: here the picks answer.
     result = ask(Q25, settings, index, backend=scripted("资料中没有相关信息"))
-    assert result.refused and result.unsupported == []
+    assert not result.refused and "5%左右" in result.answer
+    assert result.llm.endswith("原文摘录（模型未能作答）") and result.citations
+
+
+def test_a_model_refusal_the_sources_agree_with_refuses(settings, index):
+    result = ask("2025年火星基地建设计划是什么？", settings, index, backend=scripted("资料中没有相关信息"))
+    assert result.refused and result.unsupported == [] and result.citations == []
 
 
 def test_irrelevant_question_is_refused_by_verification_not_by_word_overlap(settings, index):
