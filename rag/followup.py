@@ -93,6 +93,9 @@ _PLAIN_TOPICS = frozenset(("消费", "投资", "出口", "进口", "就业", "�
                            "经济", "人口", "财政", "税收", "外资", "粮食", "物价"))
 
 
+_MEASURE = re.compile(r"(?:的)?(?:产值|总额|总量|规模|增加值|增速|水平|比例|占比|比重)")
+
+
 def _previous_year(previous: str) -> int | None:
     found = _YEAR_IN.search(previous)
     return int(found.group(1)) if found else None
@@ -149,7 +152,9 @@ def _topic_turn(norm: str, previous: str) -> str | None:
         span = (m.start(), m.end() - 2 if m.group().endswith("目标") else m.end())  # keep 目标: still a target
     if span is None:
         return None
-    return previous[:span[0]] + topic + previous[span[1]:]
+    # The measure after an indicator belongs to it (工业企业|产值): replaced together.
+    tail = _MEASURE.match(previous, span[1])
+    return previous[:span[0]] + topic + previous[tail.end() if tail else span[1]:]
 
 
 def _congress_turn(norm: str, previous: str) -> str | None:
