@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.extractive import Pick, confident, extractive_picks, value_absent
-from rag.overlap import missing_names, relevance
+from rag.overlap import RELEVANCE_MIN, missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
 from rag.text.asks import KIND_LABELS, asked_kind
-from rag.text.vocabulary import in_documents_terms
+from rag.text.vocabulary import in_documents_terms, names_topic, topics
 from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, verify
@@ -106,12 +106,21 @@ def retrieve_stage(request: Request, settings, index, deps: Deps) -> Retrieved:
     plan = deps.analyze(question, index.documents(), scope=request.filters)
     passages = deps.retrieve(plan, index, settings, request.filters)
     evidence = evidence_of(passages, index)
-    # No word-overlap gate here: paraphrased questions share few words with their answer.
-    # Whether the evidence answers is decided by the draft (a sentence on topic holding
-    # the kind of item asked for, or the model's own answer) and by verification.
     missing = missing_names(question, evidence)
     return Retrieved(question, plan, tuple(passages), tuple(evidence), tuple(missing),
-                     answerable=bool(evidence) and not missing and not plan.unanswerable_scope)
+                     answerable=speaks_to(question, evidence) and not missing and not plan.unanswerable_scope)
+
+
+def speaks_to(question: str, evidence: Sequence[Evidence]) -> bool:
+    """Does any retrieved paragraph speak to the question at all? It shares
+    ``RELEVANCE_MIN`` of the question's words read in the reports' terms, or names an
+    indicator the question asks about in everyday words. Only questions about nothing the
+    sources hold (恐龙灭绝的原因) fail; they are refused before any model is asked, and
+    without taking a place in its queue. Whether a paraphrase is *answered* is decided
+    later, by the draft and verification."""
+    asked = topics(question)
+    return any(relevance(question, ev) >= RELEVANCE_MIN or any(names_topic(t, ev.text) for t in asked)
+               for ev in evidence)
 
 
 def extractive_draft(retrieved: Retrieved, label: str) -> Draft:

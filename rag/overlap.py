@@ -4,7 +4,8 @@ whether a sentence or paragraph speaks of it.
 The question is read in the reports' terms first (``rag.text.vocabulary``), and the
 words that only say what kind of answer is wanted, or which report (question words,
 document names, years, a premier's dating), are left out. ``relevance`` orders the
-closest paragraphs a refusal lists; ``on_topic`` is the extractive answer's topic test.
+closest paragraphs a refusal lists and keeps questions about nothing in the sources
+from the model; ``on_topic`` is the extractive answer's topic test.
 """
 from __future__ import annotations
 
@@ -29,8 +30,11 @@ from rag.types import Evidence
 _QUESTION_NOISE = re.compile(rf"{QUESTION_WORDS_PATTERN}|？|\?|{alternation((*REPORT_NOUNS, RESOLUTION_NOUN))}"
                              rf"|提出|的|了|{YEAR_WORD}|{DATING_RE.pattern}|{RELATIVE_YEAR_WORDS}")
 
-# Formerly the share of the question's content bigrams some retrieved paragraph had to
-# contain before anything was answered (retired: see the module docstring). Measured on
+# The share of the question's content bigrams (read in the reports' terms) that some
+# retrieved paragraph must hold for the question to be about anything the sources hold
+# (``rag.chain.speaks_to``; an everyday word for an indicator the paragraph names also
+# counts). It only keeps off-topic questions from the model; it no longer refuses a
+# paraphrase whose words differ from its answer's. Measured on
 # the 79 eval questions answerable from a small index (national 2024/2025,
 # provincial 2025, district speech): 0.3 refused 18 of 61 answerable questions,
 # often with the gold paragraph retrieved; unanswerable questions scored

@@ -69,4 +69,7 @@ def test_human_output_lists_numbered_citations(settings, index, fake_deps, capsy
 def test_quote_flag_prints_verbatim_quotes(settings, index, fake_deps, capsys):
     ask.run(_args(Q25, "--quote", "--json"), settings, index)
     data = json.loads(capsys.readouterr().out)
-    assert data["answer"].replace("[1]", "") in data["citations"][0]["text"]
+    lines = data["answer"].splitlines()
+    assert len(lines) == len(data["citations"])
+    for line, cite in zip(lines, data["citations"]):  # each line is its citation's verbatim quote
+        assert line.replace(f"[{cite['n']}]", "") == cite["quote"] and cite["quote"] in cite["text"]
