@@ -18,6 +18,8 @@ def test_every_term_has_a_canonical_phrasing_and_a_pattern():
     ("全年就业机会多少", ("城镇新增就业",)),
     ("找不到工作的人有多少", ("城镇调查失业率",)),
     ("跟外国做买卖一共多少钱", ("进出口总额",)),
+    ("今年雾霾少了多少", ("细颗粒物（PM2.5）",)),
+    ("电动车卖了多少辆", ("新能源汽车",)),
     ("军费是多少", ("国防支出",)),
 ])
 def test_everyday_words_imply_the_canonical_term(question, terms):
