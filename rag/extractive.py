@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.overlap import on_topic, overlap, question_bigrams
-from rag.scoring import (MAX_SENTENCES, STATES_TARGET, TARGET_LEAD, answers_topic, asked_terms, list_size,
-                         sentence_score)
+from rag.scoring import MAX_SENTENCES, answers_topic, asked_terms, list_size, sentence_score, states_target
 from rag.text.asks import NUMBER, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
@@ -119,7 +118,7 @@ def value_absent(question: str, paragraphs: list[Evidence], picks: list[Pick]) -
         ev = paragraphs[i]
         # Only in a list of targets is a named indicator without a number a statement that
         # there is none ("居民消费价格保持合理水平"); elsewhere the value may come later.
-        if not (STATES_TARGET.search(ev.text[a:b]) or STATES_TARGET.search(ev.text[:TARGET_LEAD])):
+        if not states_target(ev.text[a:b], ev):
             continue
         for m in _CLAUSE.finditer(ev.text, a, b):
             # The indicator must be the clause's subject: "居民收入增长和经济增长基本同步"

@@ -96,19 +96,15 @@ _PLAIN_TOPICS = frozenset(("消费", "投资", "出口", "进口", "就业", "�
 _MEASURE = re.compile(r"(?:的)?(?:产值|总额|总量|规模|增加值|增速|水平|比例|占比|比重)")
 
 
-def _previous_year(previous: str) -> int | None:
-    found = _YEAR_IN.search(previous)
-    return int(found.group(1)) if found else None
-
-
 def _relative_turn(norm: str, previous: str) -> str | None:
     """``那前年呢`` after a question about 2024: the same question about 2022."""
     found = _RELATIVE_TURN.match(norm)
-    year = _previous_year(previous) if found else None
-    if year is None:
+    first = _YEAR_IN.search(previous) if found else None
+    if first is None:
         return None
-    new = f"{year + _offset(found)}年"
-    return _YEAR_IN.sub(lambda m: new if m.start() == _YEAR_IN.search(previous).start() else "", previous)
+    # The first year becomes the new one; any later year of the previous question is dropped.
+    new = f"{int(first.group(1)) + _offset(found)}年"
+    return previous[:first.start()] + new + _YEAR_IN.sub("", previous[first.end():])
 
 
 def _parts_turn(norm: str, previous: str) -> str | None:

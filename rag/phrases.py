@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.query import QueryPlan, matches
+from rag.text.recognizers import quoted_phrases
 from rag.text.sentences import sentence_spans
 
 FIRST = "first"      # 哪年开始提的 / 最早什么时候提出
 MENTION = "mention"  # 有没有提到 / 怎么部署 (of a named document)
 
-_QUOTED = re.compile(r"[《“「『\"']([^》”」』\"']{2,20})[》”」』\"']")
 _FIRST_RE = re.compile(r"(?:是|在|从)?(?:哪一?年|什么时候|何时|哪次会|哪份)[^，。？]{0,6}?(?:开始|最早|首次|第一次|头一次|头一回)"
                        r"?(?:提|提出|出现|写进|使用|用)|(?:最早|首次|第一次|头一回)(?:是)?(?:在|于)?[^，。？]{0,6}?(?:提|出现)")
 _MENTION_RE = re.compile(r"有没有(?:提到|提及|提|讲到|说到|出现)|是否(?:提到|提及|出现|提)|提没提|提到了?没有|提过没有|"
@@ -46,7 +46,7 @@ def asked_phrase(question: str) -> PhraseAsk | None:
     kind = FIRST if _FIRST_RE.search(question) else MENTION if _MENTION_RE.search(question) or about else None
     if kind is None:
         return None
-    quoted = _QUOTED.findall(question)
+    quoted = quoted_phrases(question)
     if quoted:
         return PhraseAsk(max(quoted, key=len), kind, quoted=True)
     if about and not (kind == MENTION and _MENTION_RE.search(question)):

@@ -111,6 +111,13 @@ def phrase_bonus(question: str, sentence: str) -> float:
     longest = SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t)).size
     return min(max(longest - 2, 0) * 0.025, 0.15)
 
+def states_target(sentence: str, ev: Evidence | None = None) -> bool:
+    """Does the sentence state a target, itself or as an item of a target list? The items
+    ("居民消费价格涨幅2%左右；") are split from the paragraph's lead-in ("今年发展主要预期目标是：")
+    that makes them targets."""
+    return bool(STATES_TARGET.search(sentence) or (ev is not None and STATES_TARGET.search(ev.text[:TARGET_LEAD])))
+
+
 def target_match(question: str, sentence: str, ev: Evidence | None = None) -> float:
     """+ for a target sentence when a target is asked, − when an actual result is asked.
 
@@ -118,12 +125,10 @@ def target_match(question: str, sentence: str, ev: Evidence | None = None) -> fl
     question about the report's own year ("陕西2025年粮食要打多少吨", in the 2025 report)
     asks a target even without the word 目标.
     """
-    # The items of a target list ("居民消费价格涨幅2%左右；") are split from the
-    # paragraph's lead-in ("今年发展主要预期目标是：") that makes them targets.
     years = {int(v) for k, v in extract_numbers(question) if k == "year"}
     asks_target = bool(_ASKS_TARGET.search(question)) or (
         ev is not None and ev.year in years and not _ASKS_ACTUAL.search(question))
-    if not (STATES_TARGET.search(sentence) or (ev is not None and STATES_TARGET.search(ev.text[:TARGET_LEAD]))):
+    if not states_target(sentence, ev):
         return 0.0
     if asks_target:
         return 0.1
@@ -152,6 +157,6 @@ def asked_terms(question: str) -> tuple[str, ...]:
     return (*official_terms(question), *(p for i in named_indicators(question) for p in i.phrasings[:1]))
 
 
-__all__ = ["STATES_TARGET", "TARGET_LEAD", "KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",
-           "answers_topic", "asked_terms", "kind_match", "list_size", "phrase_bonus", "sentence_score",
+__all__ = ["KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",
+           "answers_topic", "asked_terms", "kind_match", "list_size", "phrase_bonus", "sentence_score", "states_target",
            "target_match"]

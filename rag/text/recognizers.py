@@ -43,6 +43,11 @@ def is_refusal(sentence: str) -> bool:
     return bool(_REFUSAL.search(sentence)) and not extract_numbers(sentence)
 
 
+def quoted_phrases(text: str) -> list[str]:
+    """What the text puts in 《》/“”/「」, as written, in order."""
+    return _QUOTED.findall(text)
+
+
 def quoted_terms(text: str) -> set[str]:
-    """Terms the sentence puts in 《》/“”/「」: they must appear verbatim in the source."""
-    return {norm(t) for t in _QUOTED.findall(text) if norm(t)}
+    """Terms the sentence puts in 《》/“”/「」 (matching form): they must appear verbatim in the source."""
+    return {norm(t) for t in quoted_phrases(text) if norm(t)}
