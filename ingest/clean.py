@@ -18,6 +18,7 @@ import re
 from rag.text.sentences import PARAGRAPH_END
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPLIT_AT_MARK = re.compile("\n[\u200b\u200c\u200d\u2060\ufeff]+\n")
 _LICENCE_START = re.compile(r"^(本作品|这部作品|這部作品|此作品)")
 _LICENCE_MARK = re.compile(r"公有领域|公有領域|Public domain")
 _WIKI_NOTE = re.compile(r"^注：中文维基文库社群认为")
@@ -51,7 +52,10 @@ HEAD_LINES = 8
 
 def clean_text(text: str) -> str:
     """Return cleaned text with exactly one paragraph per line."""
-    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Wikisource splits some words around a zero-width mark on a line of its own
+    # ("74.4\n\u200b\n万亿元"): rejoin them, or the paragraph breaks mid-number.
+    text = _ZERO_WIDTH.sub("", _SPLIT_AT_MARK.sub("", text))
     lines = strip_licence_footer(text.split("\n"))
     # Chrome lines go before grouping so they cannot glue onto their neighbours.
     lines = ["" if is_chrome(ln.strip()) else ln for ln in lines]

@@ -138,3 +138,9 @@ def test_xi_speeches_lose_captions_and_datelines(corpus_dir):
         cleaned = clean_text(load_text(path)).split("\n")
         assert len(cleaned) > 1, path.name
         assert not [ln for ln in cleaned if re.search(r"新华社记者\s*\S+\s*/?摄|^新华社\S{1,12}电", ln)], path.name
+
+
+def test_a_word_split_around_a_zero_width_line_is_rejoined():
+    # cn_gwr_2017: "国内生产总值达到74.4\n\u200b\n万亿元，增长6.7%" is one sentence in the report.
+    text = "——经济运行稳中向好。国内生产总值达到74.4\n\u200b\n万亿元，增长6.7%。\n\n下一段。"
+    assert clean_text(text).split("\n") == ["——经济运行稳中向好。国内生产总值达到74.4万亿元，增长6.7%。", "下一段。"]
