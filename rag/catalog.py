@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rag.ledger import LEDGER_VERSION, Statement
 from rag.types import Chunk, Document, Filters, Paragraph
 
 SCHEMA = """
@@ -29,6 +30,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
     paragraphs_json TEXT NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
     search_text TEXT NOT NULL, embedded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS statements (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, indicator TEXT NOT NULL, region TEXT NOT NULL,
+    year INTEGER NOT NULL, kind TEXT NOT NULL, value REAL NOT NULL, value_high REAL, unit TEXT NOT NULL,
+    qualifier TEXT NOT NULL, span TEXT NOT NULL, base REAL NOT NULL, base_high REAL);
+CREATE INDEX IF NOT EXISTS statements_key ON statements(indicator, year, region);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
 """
@@ -47,6 +53,9 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(SCHEMA)
+        # A new catalog's statements are all extracted by this ledger version.
+        self._db.execute("INSERT OR IGNORE INTO meta SELECT 'ledger_version', ? "
+                         "WHERE NOT EXISTS (SELECT 1 FROM documents)", (LEDGER_VERSION,))
 
     def close(self) -> None:
         with self._lock:
@@ -72,10 +81,11 @@ class Catalog:
 
     # ---- writes -------------------------------------------------------------
 
-    def replace_document(self, doc: Document, chunks: list[Chunk], search_texts: list[str]) -> list[str]:
-        """Store ``doc`` with its paragraphs and (un-embedded) chunks; return the old chunk ids.
-
-        ``search_texts`` are the chunks' normalised texts, kept so BM25 rebuilds skip normalising.
+    def replace_document(self, doc: Document, chunks: list[Chunk], search_texts: list[str],
+                         statements: list[Statement] = ()) -> list[str]:
+        """Store ``doc`` with its paragraphs, (un-embedded) chunks and ledger statements; return
+        the old chunk ids. ``search_texts`` are the chunks' normalised texts, kept so BM25
+        rebuilds skip normalising.
         """
         def run(db: sqlite3.Connection) -> list[str]:
             old = _delete_doc(db, doc.doc_id)
@@ -89,8 +99,40 @@ class Catalog:
                            "search_text) VALUES (?,?,?,?,?,?)",
                            [(c.chunk_id, c.doc_id, json.dumps(c.paragraphs), c.section, c.text, st)
                             for c, st in zip(chunks, search_texts, strict=True)])
+            _insert_statements(db, statements)
             return old
         return self._write(run)
+
+    def replace_statements(self, by_doc: dict[str, list[Statement]]) -> None:
+        """Replace the ledger statements of these documents, and record ``LEDGER_VERSION``."""
+        def run(db: sqlite3.Connection) -> None:
+            for doc_id, statements in by_doc.items():
+                db.execute("DELETE FROM statements WHERE doc_id = ?", (doc_id,))
+                _insert_statements(db, statements)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('ledger_version', ?)", (LEDGER_VERSION,))
+        self._write(run)
+
+    def ledger_version(self) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = 'ledger_version'")
+        return rows[0]["value"] if rows else None
+
+    def statements(self, where: dict[str, Any]) -> list[Statement]:
+        """Ledger statements matching ``where`` (indicator, region, kind: a value or a tuple;
+        year_from, year_to), ordered by indicator, year, region, document and paragraph."""
+        clauses, params = [], []
+        for column in ("indicator", "region", "kind", "doc_id"):
+            values = where.get(column)
+            if values:
+                values = (values,) if isinstance(values, str) else tuple(values)
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += values
+        for column, op in (("year_from", ">="), ("year_to", "<=")):
+            if where.get(column) is not None:
+                clauses.append(f"year {op} ?")
+                params.append(where[column])
+        sql = "SELECT * FROM statements" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        rows = self._rows(sql + " ORDER BY indicator, year, region, doc_id, n", params)
+        return [Statement(**{k: r[k] for k in r.keys()}) for r in rows]
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document with its paragraphs and chunks; return the removed chunk ids."""
@@ -250,9 +292,15 @@ def filter_sql(filters: Filters | None) -> tuple[str, list]:
 
 def _delete_doc(db: sqlite3.Connection, doc_id: str) -> list[str]:
     old = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
-    for table in ("chunks", "paragraphs", "documents"):
+    for table in ("statements", "chunks", "paragraphs", "documents"):
         db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
     return old
+
+
+def _insert_statements(db: sqlite3.Connection, statements: Iterable[Statement]) -> None:
+    db.executemany("INSERT INTO statements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [(s.doc_id, s.n, s.indicator, s.region, s.year, s.kind, s.value, s.value_high, s.unit,
+                     s.qualifier, s.span, s.base, s.base_high) for s in statements])
 
 
 def _chunk(r: sqlite3.Row) -> Chunk:

@@ -16,6 +16,7 @@ from rag.catalog import Catalog
 from rag.config import Settings
 from rag.embed import Embedder, get_embedder
 from rag.errors import IndexMismatch, IndexNotFound
+from rag.ledger import LEDGER_VERSION, Statement, extract_statements
 from rag.lexical import LexicalIndex
 from rag.text.normalize import normalize_for_search
 from rag.types import Chunk, Document, Filters, Paragraph, embed_text
@@ -54,6 +55,7 @@ class Index:
         self.vectors = VectorStore(make_client(settings, self.dir), meta["collection"], settings.hnsw_ef_search)
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        self._ledger_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, *, create: bool = False) -> "Index":
@@ -98,7 +100,8 @@ class Index:
         # embedded without vectors, which reconcile() re-queues; and no fresh vector of
         # a reused chunk id can be deleted after it was written.
         self.vectors.delete(self.catalog.chunk_ids_of(doc.doc_id))
-        self.catalog.replace_document(doc, chunks, [normalize_for_search(c.text) for c in chunks])
+        self.catalog.replace_document(doc, chunks, [normalize_for_search(c.text) for c in chunks],
+                                      extract_statements(doc))
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document everywhere; False if it was not indexed."""
@@ -179,6 +182,23 @@ class Index:
     def paragraphs(self, doc_id: str) -> list[Paragraph]:
         """All paragraphs of ``doc_id`` in order (empty if unknown)."""
         return self.catalog.paragraphs(doc_id)
+
+    def statements(self, **where) -> list[Statement]:
+        """Ledger statements (``indicator``, ``region``, ``kind``, ``doc_id`` as a value or a
+        tuple; ``year_from``, ``year_to``), rebuilt from the stored paragraphs first when the
+        index was built with another ledger version."""
+        self.ensure_ledger()
+        return self.catalog.statements(where)
+
+    def ensure_ledger(self) -> int:
+        """Re-extract every document's statements if the catalog's ledger version is stale;
+        return how many documents were re-read (0 when it was current)."""
+        with self._ledger_lock:
+            if self.catalog.ledger_version() == LEDGER_VERSION:
+                return 0
+            docs = [self.catalog.document(d["doc_id"]) for d in self.catalog.documents()]
+            self.catalog.replace_statements({d.doc_id: extract_statements(d) for d in docs if d})
+            return len(docs)
 
     def find_phrase(self, phrase: str) -> list[tuple[str, int]]:
         """Every paragraph (doc_id, n) containing ``phrase`` verbatim, earliest document first."""

@@ -170,3 +170,31 @@ def test_switching_lexical_tokenizer_rebuilds_instead_of_refusing(index, setting
     assert again.lexical_search("科技创新", 5, Filters(year_from=2021))[0][0] == "g/2024#1-1"
     assert again.ensure_lexical().tokenizer == "jieba"
     assert json.loads((settings.index_dir / "index.json").read_text())["lexical_tokenizer"] == "jieba"
+
+
+# ---- the indicator ledger: stored with its document, rebuilt when its rules change ----
+
+TARGETS = "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。"
+
+
+def test_statements_are_stored_with_their_document_and_deleted_with_it(index):
+    d = doc("g/2025", 2025, ["过去一年，城镇新增就业1256万人。", TARGETS])
+    index.upsert_document(d, chunks_of(d))
+    found = index.statements(doc_id="g/2025")
+    assert [(s.indicator, s.year, s.kind, s.n) for s in found] == [
+        ("gdp_growth", 2025, "target", 2), ("urban_jobs", 2024, "actual", 1), ("urban_jobs", 2025, "target", 2)]
+    assert [s.span for s in index.statements(indicator="urban_jobs", kind="target")] == ["城镇新增就业1200万人以上"]
+    assert index.statements(indicator=("gdp_growth", "cpi"), year_from=2026) == []
+    index.delete_document("g/2025")
+    assert index.statements(doc_id="g/2025") == []
+
+
+def test_a_ledger_built_by_other_rules_is_rebuilt_from_the_stored_paragraphs(index):
+    d = doc("g/2025", 2025, [TARGETS])
+    index.upsert_document(d, chunks_of(d))
+    assert index.ensure_ledger() == 0  # current: nothing to do
+    index.catalog.replace_statements({"g/2025": []})
+    index.catalog._db.execute("UPDATE meta SET value = 'old-rules' WHERE key = 'ledger_version'")
+    assert index.catalog.statements({"doc_id": "g/2025"}) == []
+    assert len(index.statements(doc_id="g/2025")) == 2  # re-extracted on first use
+    assert index.ensure_ledger() == 0
