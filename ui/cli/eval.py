@@ -12,7 +12,7 @@ from pathlib import Path
 
 from eval.adapters import ADAPTERS, prepare
 from rag.config import Settings
-from ui.cli import validate
+from ui.cli import ledger, validate
 from ui.cli.flags import add_embedder, add_index, add_json, add_k, add_llm
 
 DEFAULT_SET = Path(str(resources.files("eval").joinpath("sets", "speeches.jsonl")))
@@ -46,7 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
     # Optional, so `speechqa eval --set …` keeps running a set; a subcommand's own defaults
     # (its func) replace the ones above when it is given.
-    validate.register(p.add_subparsers(dest="eval_command", metavar="{validate}"), DEFAULT_SET)
+    commands = p.add_subparsers(dest="eval_command", metavar="{validate,ledger}")
+    validate.register(commands, DEFAULT_SET)
+    ledger.register(commands)
 
 
 def adapted_set(args: argparse.Namespace, settings: Settings, out: Path) -> tuple[Path, Settings]:
