@@ -17,7 +17,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.backend import Backend, choose_backend
-from rag.chain import Deps, Draft, Request, Retrieved, extractive_draft, finalize, phrase_stage, retrieve_stage
+from rag.chain import (Deps, Draft, Request, Retrieved, extractive_draft, finalize, ledger_stage, phrase_stage,
+                       retrieve_stage)
 from rag.config import Settings
 from rag.errors import BadRequest, QueueFull
 from rag.types import Answer, Filters
@@ -78,7 +79,7 @@ def answer_events(question: str, settings: Settings, index, *, history=None, fil
     began = perf_counter()
     retrieved = retrieve_stage(request, settings, index, deps or Deps.default())
     timings["retrieve"] = _ms(began)
-    if (scanned := phrase_stage(request, retrieved, index)) is not None:
+    if (scanned := ledger_stage(request, retrieved, index) or phrase_stage(request, retrieved, index)) is not None:
         yield "answer", Answer(**scanned, timings_ms=timings | {"total": _ms(start)})
         return
     began = perf_counter()

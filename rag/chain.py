@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.extractive import Pick, confident, extractive_picks, value_absent
+from rag.ledger_answer import ledger_answer
+from rag.ledger_ask import ledger_ask
 from rag.overlap import RELEVANCE_MIN, missing_names, relevance
 from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
@@ -141,6 +143,18 @@ def phrase_stage(request: Request, retrieved: Retrieved, index) -> dict[str, Any
     if found is None:
         return None
     return {"question": request.question, "unsupported": [], "llm": "phrase scan",
+            "retrieval": [p.to_retrieved() for p in retrieved.passages],
+            "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved), **found}
+
+
+def ledger_stage(request: Request, retrieved: Retrieved, index) -> dict[str, Any] | None:
+    """The ``Answer`` fields of a target/outcome, timeline or cross-region question about a
+    ledger indicator, built from the ledger's rows in code (``rag.ledger_answer``); else None."""
+    ask = ledger_ask(retrieved.standalone)
+    found = ledger_answer(ask, index) if ask and request.mode != "quote" else None
+    if found is None:
+        return None
+    return {"question": request.question, "unsupported": [], "llm": "indicator ledger",
             "retrieval": [p.to_retrieved() for p in retrieved.passages],
             "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved), **found}
 

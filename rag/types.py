@@ -294,6 +294,33 @@ class Reading(BaseModel):
     asks: str = Field("", description="The kind of item sought: 数值, 人名, 年份或日期, 地点, 列举, 说明.")
 
 
+class TableRow(BaseModel):
+    """One cited cell of a ledger table: a target or an outcome, as the document states it."""
+
+    region: str
+    year: int
+    indicator: str
+    label: str
+    kind: str = Field(description="target or actual")
+    value: float
+    value_high: float | None = None
+    unit: str
+    qualifier: str = ""
+    text: str = Field(description="The statement as written, an exact substring of the paragraph.")
+    doc_id: str
+    paragraph: int
+    citation: int = Field(description="The [n] of the citation that holds it.")
+    verdict: str = Field("", description="On an outcome row: 完成, 超额完成, 基本完成, 未完成, 控制在目标以内, 超出目标.")
+
+
+class Table(BaseModel):
+    """Ledger rows answering a target/outcome, timeline or cross-region question."""
+
+    kind: str = Field(description="outcome, timeline or cross_region")
+    title: str
+    rows: list[TableRow] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -306,3 +333,4 @@ class Answer(BaseModel):
     searched: list[str] = Field(default_factory=list,
                                 description="Documents (sources) retrieval was constrained to, if any.")
     reading: Reading = Field(default_factory=Reading)
+    table: Table | None = Field(None, description="Ledger rows, one cited cell each, for indicator questions.")

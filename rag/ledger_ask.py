@@ -1,0 +1,92 @@
+"""Reading a question as a ledger lookup: ``ledger_ask(question) -> LedgerAsk | None``.
+
+A ledger question names one indicator (in users' words: 物价, 找工作的新岗位, 涨工资)
+and asks for an outcome ("2019年定的就业目标完成了吗"), a timeline ("2015到2019年
+GDP目标是怎么变的") or a comparison across regions ("江苏、浙江、广东谁定得最高").
+Anything else is None and goes the ordinary way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.ledger import ACTUAL, TARGET
+from rag.text.ledger_words import (ACTUAL_WORDS, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
+                                   NATIONAL_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
+                                   TARGET_WORDS, TIMELINE, TIMELINE_RE, YEAR_RANGE_RE, YEAR_RE, asked_measure_groups)
+from rag.text.places import NATIONAL, find_provinces
+from rag.text.questions import normalize_question
+
+DISTRICT = "district"  # the district speech's region, resolved against the catalog
+ALL = "all"  # every province
+
+
+@dataclass(frozen=True)
+class LedgerAsk:
+    """What a ledger question asks: the mode, the indicators (each a tuple of alternative
+    measures, likeliest first), the regions, the years (``year_to`` None: up to the
+    latest), the kinds, the order."""
+
+    mode: str
+    groups: tuple[tuple[str, ...], ...]
+    regions: tuple[str, ...]
+    year_from: int | None = None
+    year_to: int | None = None
+    kinds: tuple[str, ...] = (TARGET,)
+    order: str = ""  # "high", "low" or ""
+
+
+def _regions(norm: str) -> tuple[str, ...]:
+    found = [short for short, _, _ in find_provinces(norm)]
+    for group in REGION_GROUP_RE.findall(norm):
+        found += REGION_GROUPS[group]
+    if ALL_PROVINCES_RE.search(norm) and len(found) < 2:
+        found.append(ALL)
+    if DISTRICT_RE.search(norm):
+        found.append(DISTRICT)
+    if NATIONAL_RE.search(norm) or not found:
+        found.append(NATIONAL)
+    return tuple(dict.fromkeys(found))
+
+
+def _years(norm: str) -> tuple[int | None, int | None, bool]:
+    """(first, last, ranged): a range 2015到2019 / 2003年以来, else the years named."""
+    if found := YEAR_RANGE_RE.search(norm):
+        a, b = sorted((int(found.group(1)), int(found.group(2))))
+        return a, b, True
+    if found := SINCE_RE.search(norm):
+        return int(found.group(1)), None, True
+    years = [int(y) for y in YEAR_RE.findall(norm)]
+    if len(years) >= 3:  # 1997、1998、1999这三年
+        return min(years), max(years), True
+    return (min(years), max(years), False) if years else (None, None, False)
+
+
+def _kinds(norm: str, mode: str) -> tuple[str, ...]:
+    if mode == OUTCOME:
+        return (TARGET, ACTUAL)
+    target, actual = bool(TARGET_WORDS.search(norm)), bool(ACTUAL_WORDS.search(norm) or OUTCOME_RE.search(norm))
+    return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
+
+
+def ledger_ask(question: str) -> LedgerAsk | None:
+    """The ledger lookup ``question`` asks for, or None when it is not a ledger question."""
+    norm = normalize_question(question)
+    groups = tuple(asked_measure_groups(norm))[:3]
+    if not groups:
+        return None
+    regions = _regions(norm)
+    first, last, ranged = _years(norm)
+    if len(regions) > 1 or ALL in regions:
+        mode = CROSS
+    elif ranged or (TIMELINE_RE.search(norm) and first != last):
+        mode = TIMELINE
+    elif OUTCOME_RE.search(norm) and first is not None and (TARGET_WORDS.search(norm) or "完成" in norm or "达标" in norm):
+        mode = OUTCOME
+        last = first
+    else:
+        return None
+    order = "high" if HIGHEST_RE.search(norm) else "low" if LOWEST_RE.search(norm) else ""
+    return LedgerAsk(mode, groups, regions, first, last, _kinds(norm, mode), order)
+
+
+__all__ = ["ALL", "DISTRICT", "LedgerAsk", "ledger_ask"]

@@ -1,0 +1,68 @@
+"""Ledger answers on a real small index: verdicts, citations, refusals, tables."""
+import pytest
+
+from rag.answer import answer
+from rag.verdict import VERDICTS
+
+DOCS = ("national_gwr/cn_gwr_2015.txt", "national_gwr/cn_gwr_2016.txt", "national_gwr/cn_gwr_2019.txt",
+        "national_gwr/cn_gwr_2025.txt", "provincial_gwr_2025/prov_2025_jiangsu.txt",
+        "provincial_gwr_2025/prov_2025_zhejiang.txt", "provincial_gwr_2025/prov_2025_hubei.txt")
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory, corpus_dir):
+    from ingest.pipeline import ingest
+    from rag.config import load_settings
+    from rag.index import Index
+
+    s = load_settings(index_dir=tmp_path_factory.mktemp("ledger") / "index", corpus_dir=corpus_dir,
+                      embedder="hash", llm="extractive")
+    ingest([corpus_dir / d for d in DOCS], s)
+    index = Index.open(s)
+    yield s, index
+    index.close()
+
+
+def _verdicts(text: str) -> set[str]:
+    from eval.metrics import verdicts_in
+    return verdicts_in(text)
+
+
+def test_an_outcome_states_target_actual_and_the_computed_verdict_with_both_citations(real):
+    s, index = real
+    a = answer("2015年GDP有没有达到国家年初定的增速？", s, index)
+    assert not a.refused and a.llm == "indicator ledger"
+    assert "7%左右" in a.answer and "6.9%" in a.answer and _verdicts(a.answer) == {"基本完成"}
+    assert [c.doc_id for c in a.citations] == ["national_gwr/cn_gwr_2015", "national_gwr/cn_gwr_2016"]
+    assert all(c.quote in c.text for c in a.citations)
+    assert [r.kind for r in a.table.rows] == ["target", "actual"] and a.table.rows[1].verdict == "基本完成"
+
+
+def test_an_outcome_whose_next_report_is_missing_is_refused_with_the_reason_and_the_target(real):
+    s, index = real
+    a = answer("2019年城里新增工作岗位的目标完成了吗？", s, index)
+    assert a.refused and "2020年的政府工作报告" in a.answer and "不在语料中" in a.answer
+    assert a.citations[0].doc_id == "national_gwr/cn_gwr_2019" and "1100万人以上" in a.citations[0].quote
+    assert not (_verdicts(a.answer) & set(VERDICTS))
+
+
+def test_a_timeline_lists_each_year_cited_and_says_which_years_are_missing(real):
+    s, index = real
+    a = answer("2015到2019年国家每年的经济增长目标是多少？", s, index)
+    assert "2015年：7%左右[1]" in a.answer and "2019年：6%－6.5%" in a.answer
+    assert "2017、2018年" in a.answer  # not in this small index
+    assert [r.year for r in a.table.rows] == [2015, 2016, 2019] and a.table.kind == "timeline"
+
+
+def test_a_cross_region_comparison_orders_the_regions_and_names_the_highest(real):
+    s, index = real
+    a = answer("江苏、浙江、湖北2025年谁的经济增长目标最高？", s, index)
+    lines = a.answer.splitlines()
+    assert lines[1].startswith("湖北：6％左右") and "湖北最高" in a.answer
+    assert {c.doc_id.split("/")[1] for c in a.citations} == {"prov_2025_hubei", "prov_2025_jiangsu", "prov_2025_zhejiang"}
+
+
+def test_a_province_against_the_whole_country_gives_the_computed_difference_apart(real):
+    s, index = real
+    a = answer("湖北2025年定的经济增速，比国家那份报告的目标高多少？", s, index)
+    assert "全国：5%左右" in a.answer and "计算：湖北比全国高1个百分点。" in a.answer

@@ -1,0 +1,38 @@
+import pytest
+
+from rag.ledger import ACTUAL, TARGET
+from rag.ledger_ask import ALL, DISTRICT, ledger_ask
+from rag.text.ledger_words import CROSS, OUTCOME, TIMELINE
+
+
+@pytest.mark.parametrize("question, mode, first_group, regions, years, kinds", [
+    ("2019年定的就业目标完成了吗？", OUTCOME, ("urban_jobs",), ("全国",), (2019, 2019), (TARGET, ACTUAL)),
+    ("2015年物价目标守住了吗？", OUTCOME, ("cpi", "retail_price"), ("全国",), (2015, 2015), (TARGET, ACTUAL)),
+    ("2022年GDP增速比国家定的目标高还是低？", OUTCOME, ("gdp_growth", "gnp_growth"), ("全国",), (2022, 2022),
+     (TARGET, ACTUAL)),
+    ("2015到2019年国家每年的经济增长目标是多少？", TIMELINE, ("gdp_growth", "gnp_growth"), ("全国",), (2015, 2019),
+     (TARGET,)),
+    ("2003年以来城里每年实际新增多少工作岗位？", TIMELINE, ("urban_jobs",), ("全国",), (2003, None), (ACTUAL,)),
+    ("江苏、浙江、广东2025年谁的增长目标最高？", CROSS, ("gdp_growth", "gnp_growth"), ("江苏", "浙江", "广东"),
+     (2025, 2025), (TARGET,)),
+    ("各省2025年的物价目标是多少？", CROSS, ("cpi", "retail_price"), (ALL,), (2025, 2025), (TARGET,)),
+    ("东北三省2025年打算打多少粮食？", CROSS, ("grain",), ("辽宁", "吉林", "黑龙江"), (2025, 2025), (TARGET,)),
+])
+def test_ledger_questions_in_users_words(question, mode, first_group, regions, years, kinds):
+    ask = ledger_ask(question)
+    assert (ask.mode, ask.groups[0], ask.regions, (ask.year_from, ask.year_to), ask.kinds) == (
+        mode, first_group, regions, years, kinds)
+
+
+@pytest.mark.parametrize("question", ["2025年国内生产总值增长目标是多少？", "十九大报告提出了哪些战略？",
+                                      "2024年和2025年的增长目标分别是多少？", "2016年经济增速落在了什么水平？"])
+def test_ordinary_questions_are_not_ledger_lookups(question):
+    assert ledger_ask(question) is None
+
+
+def test_the_order_and_two_indicators_and_the_district():
+    assert ledger_ask("西藏、青海2025年经济增速目标谁最低？").order == "low"
+    ask = ledger_ask("2021到2024年城里人、农村人的收入每年实际涨了多少？")
+    assert ask.groups == (("urban_income_growth",), ("rural_income_growth",))
+    assert DISTRICT in ledger_ask("区里和全国2022年的增长目标比，谁高？").regions
+    assert ledger_ask("2016年经济增速落在当年给的那个区间里面了吗？").regions == ("全国",)
