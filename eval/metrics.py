@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 
 from eval.validate import norm_for_match
+from rag.text.numerals import extract_numbers, number_supported
 from rag.types import Citation, doc_id_for
+from rag.verdict import VERDICTS
 
 KS = (1, 3, 5, 10)
 SUMMARY_KEYS = ("n", "hit@1", "hit@3", "hit@5", "hit@10", "mrr", "ndcg@10", "citation_precision",
@@ -207,11 +209,40 @@ def retrieval_metrics(item: dict, chunks: Sequence[tuple[str, str]]) -> dict[str
 
 def answer_metrics(item: dict, answer_text: str, refused: bool,
                    citations: Sequence[Citation]) -> dict[str, Any]:
-    """Citation precision/recall, key correctness and refusal of one answer."""
+    """Citation precision/recall, key correctness and refusal of one answer; for ledger
+    items also whether the verdict is right and every number is cited."""
     precision, recall = citation_scores(citations, item.get("evidence", []), item.get("answer_keys", []))
     correct = answer_correct(item, answer_text, refused)
-    return {"citation_precision": precision, "citation_recall": recall,
-            "key_correct": None if correct is None else float(correct), "refused": refused}
+    out = {"citation_precision": precision, "citation_recall": recall,
+           "key_correct": None if correct is None else float(correct), "refused": refused}
+    if item.get("verdict"):
+        out["verdict_correct"] = float(not refused and verdicts_in(answer_text) == {item["verdict"]})
+    if "ledger" in item and not refused and not is_unanswerable(item):
+        out["numbers_cited"] = float(numbers_cited(answer_text, citations))
+    return out
+
+
+_VERDICT_RE = re.compile("|".join(sorted(VERDICTS, key=len, reverse=True)))
+
+
+def verdicts_in(text: str) -> set[str]:
+    """The verdict labels (完成, 超额完成, 未完成 …) a text states, each read whole."""
+    return set(_VERDICT_RE.findall(text))
+
+
+def numbers_cited(answer_text: str, citations: Sequence[Citation]) -> bool:
+    """Is every number of the answer (years aside) in a citation its line marks? Lines
+    starting "计算：" hold numbers computed from cited ones and are not counted."""
+    quotes = {c.n: extract_numbers(c.quote) for c in citations}
+    for line in answer_text.splitlines():
+        if line.startswith("计算："):
+            continue
+        marks = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        cited = set().union(*(quotes.get(m, set()) for m in marks)) if marks else set()
+        for number in extract_numbers(re.sub(r"\[\d+\]", "", line)):
+            if number[0] != "year" and not number_supported(number, cited):
+                return False
+    return True
 
 
 def _mean(values: Iterable[Any]) -> float | None:
@@ -238,6 +269,8 @@ def summarize(rows: Sequence[dict]) -> dict[str, Any]:
                 "citation_precision", "citation_recall"):
         out[key] = _mean(m.get(key) for m in metrics)
     out["key_accuracy"] = _mean(m.get("key_correct") for m in metrics)
+    out["verdict_accuracy"] = _mean(m.get("verdict_correct") for m in metrics)
+    out["numbers_cited"] = _mean(m.get("numbers_cited") for m in metrics)
     pairs = [(r["gold_unanswerable"], m["refused"]) for r, m in zip(rows, metrics)
              if m.get("refused") is not None]
     out["refusal_precision"], out["refusal_recall"] = refusal_scores(pairs) if pairs else (None, None)

@@ -25,6 +25,9 @@ REFUSAL_KINDS = ("missing_scope", "false_premise_unanswerable", "detail_absent",
                  "answerable_lookalike")
 MIN_PER_REFUSAL_KIND = 14
 MIN_UNANSWERABLE = 60
+# A ledger set (items carrying ``ledger``): target-vs-outcome, timeline and cross-region questions.
+LEDGER_KINDS = ("outcome", "timeline", "cross_region")
+MIN_LEDGER = 40
 # Sets written in users' own words (items carrying ``overlap``) keep every answerable question
 # below this character-bigram Jaccard with each of its evidence quotes (eval/overlap.py).
 MAX_OVERLAP = 0.15
@@ -171,7 +174,26 @@ def _refusal_problems(items: list[dict]) -> list[str]:
     return problems
 
 
+def _ledger_problems(items: list[dict]) -> list[str]:
+    """A ledger set: enough answerable questions; each outcome one carries a known verdict."""
+    from rag.verdict import VERDICTS
+
+    answerable = [it for it in items if it["type"] != "unanswerable"]
+    problems = [f"set: {len(answerable)} answerable ledger questions, need {MIN_LEDGER}"] \
+        if len(answerable) < MIN_LEDGER else []
+    for it in items:
+        if it["ledger"] not in LEDGER_KINDS:
+            problems.append(f"{it['id']}: ledger {it['ledger']!r} is not one of {', '.join(LEDGER_KINDS)}")
+        if it.get("verdict") is not None and it["verdict"] not in VERDICTS:
+            problems.append(f"{it['id']}: verdict {it['verdict']!r} is not one of {', '.join(VERDICTS)}")
+        if it["ledger"] == "outcome" and it["type"] != "unanswerable" and not it.get("verdict"):
+            problems.append(f"{it['id']}: an answerable outcome question needs its verdict")
+    return problems
+
+
 def _minimum_problems(items: list[dict]) -> list[str]:
+    if any("ledger" in it for it in items):
+        return _ledger_problems(items)
     if any("conversation" in it for it in items):
         return _conversation_problems(items)
     if any("kind" in it for it in items):

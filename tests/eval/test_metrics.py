@@ -160,3 +160,21 @@ def test_fusion_shortfalls_name_where_full_falls_below_an_input():
                "dense": {"hit@5": 0.60, "mrr": 0.40, "key_accuracy": 0.40}}
     assert fusion_shortfalls(systems) == ["full hit@5 0.800 < bm25 0.850 - 0.02"]
     assert fusion_shortfalls({"full": systems["full"]}) == []
+
+
+def test_verdicts_are_read_whole_not_as_substrings():
+    from eval.metrics import verdicts_in
+    assert verdicts_in("2015年目标为7%左右，实际6.9%，基本完成。") == {"基本完成"}
+    assert verdicts_in("超额完成（高于目标）") == {"超额完成"}
+    assert verdicts_in("未完成，也没有超出目标") == {"未完成", "超出目标"}
+    assert verdicts_in("资料中没有找到") == set()
+
+
+def test_numbers_cited_needs_each_number_in_a_citation_its_line_marks():
+    from eval.metrics import numbers_cited
+    from rag.types import Citation
+    cites = [Citation(n=1, doc_id="a", source="a.txt", paragraph=1, text="国内生产总值增长7%左右。", quote="国内生产总值增长7%左右"),
+             Citation(n=2, doc_id="b", source="b.txt", paragraph=5, text="增长6.9%。", quote="增长6.9%")]
+    assert numbers_cited("2015年目标为7%左右[1]，实际为6.9%[2]。\n计算：实际比目标低0.1个百分点。", cites)
+    assert not numbers_cited("2015年目标为7%左右[1]，实际为6.9%[1]。", cites)
+    assert not numbers_cited("目标为7%左右。", cites)

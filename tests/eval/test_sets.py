@@ -158,3 +158,17 @@ def test_a_refusal_set_needs_every_kind(tmp_path, corpus_dir):
     assert any("3 missing_scope questions, need 14" in p for p in problems)
     assert any("premise questions, need 14" in p for p in problems)
     assert any("3 unanswerable questions, need 60" in p for p in problems)
+
+
+def test_the_ledger_set_is_valid_and_every_outcome_question_has_its_verdict(corpus_dir):
+    ledger_set = Path(__file__).parents[2] / "eval" / "sets" / "ledger.jsonl"
+    assert validate_set(ledger_set, corpus_dir) == []
+    items = [json.loads(line) for line in ledger_set.read_text(encoding="utf-8").splitlines()]
+    assert sum(it["type"] != "unanswerable" for it in items) >= 40
+    assert {it["split"] for it in items} == {"dev", "test"}
+
+
+def test_a_ledger_outcome_without_a_verdict_is_a_problem(tmp_path, corpus_dir):
+    item = _item(ledger="outcome")
+    problems = validate_set(_write(tmp_path, [item]), corpus_dir, minimums=True)
+    assert any("needs its verdict" in p for p in problems)
