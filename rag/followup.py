@@ -18,7 +18,7 @@ import re
 from typing import Any, Iterable
 
 from rag.scope import drop_mention
-from rag.text.doctypes import CONGRESS_RE
+from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
@@ -126,6 +126,7 @@ def _wider_turn(norm: str, previous: str) -> str | None:
     spans = [(s, e) for r, s, e in region_mentions(text) if r != NATIONAL]
     for s, e in sorted(spans, reverse=True):
         text = drop_mention(text, s, e)
+    text = DISTRICT_RE.sub("", text)  # 那个区…: the whole country instead of the district
     return "全国" + text.lstrip("的")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rag.ledger import ACTUAL, TARGET
 from rag.text.ledger_words import (ACTUAL_WORDS, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
-                                   NATIONAL_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
+                                   NATIONAL_RE, NOT_A_LOOKUP_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
                                    TARGET_WORDS, TIMELINE, TIMELINE_RE, YEAR_RANGE_RE, YEAR_RE, asked_measure_groups)
 from rag.text.places import NATIONAL, find_provinces
 from rag.text.questions import normalize_question
@@ -64,7 +64,7 @@ def _years(norm: str) -> tuple[int | None, int | None, bool]:
 def _kinds(norm: str, mode: str) -> tuple[str, ...]:
     if mode == OUTCOME:
         return (TARGET, ACTUAL)
-    target, actual = bool(TARGET_WORDS.search(norm)), bool(ACTUAL_WORDS.search(norm) or OUTCOME_RE.search(norm))
+    target, actual = bool(TARGET_WORDS.search(norm)), bool(ACTUAL_WORDS.search(norm))
     return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
 
 
@@ -72,13 +72,13 @@ def ledger_ask(question: str) -> LedgerAsk | None:
     """The ledger lookup ``question`` asks for, or None when it is not a ledger question."""
     norm = normalize_question(question)
     groups = tuple(asked_measure_groups(norm))[:3]
-    if not groups:
+    if not groups or NOT_A_LOOKUP_RE.search(norm):
         return None
     regions = _regions(norm)
     first, last, ranged = _years(norm)
     if len(regions) > 1 or ALL in regions:
         mode = CROSS
-    elif ranged or (TIMELINE_RE.search(norm) and first != last):
+    elif ranged or (TIMELINE_RE.search(norm) and (first is None or first != last)):
         mode = TIMELINE
     elif OUTCOME_RE.search(norm) and first is not None and (TARGET_WORDS.search(norm) or "完成" in norm or "达标" in norm):
         mode = OUTCOME

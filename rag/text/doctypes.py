@@ -53,7 +53,7 @@ CONGRESS_RE = re.compile(rf"(?:(?:中国共产党|中共|党的)第?([{_N}]{{1,3
 CONGRESS_ANY_RE = re.compile(r"党代会|党代表大会|党的全国代表大会")
 GWR_RE = re.compile(r"政府工作报告|政府报告|两会|工作报告|总理(?:所作|作)?的?报告")
 PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自治区政府")
-DISTRICT_RE = re.compile(r"区委|全区|经济工作会议|那个区|这个区|该区|区里")
+DISTRICT_RE = re.compile(r"区委|全区|经济工作会议|(?:那个|这个|该|本)区(?![间域别分])|区里(?!面)")
 LEADER_DOC_RE = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
 LEADER_RE = re.compile(r"习近平|总书记|习主席|国家主席")
 # What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告".

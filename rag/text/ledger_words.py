@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.doctypes import DISTRICT_RE
+
 OUTCOME, TIMELINE, CROSS = "outcome", "timeline", "cross_region"
 
 _ANY = r"[^，。？?！!]"
@@ -45,24 +47,26 @@ RATE_RE = re.compile(r"涨|增长|增速|增幅|几个点|百分之|百分点|%|
 
 TARGET_WORDS = re.compile(r"目标|定(?:了|的|下|得)?|计划|预期|调控线|红线|底线|上限|控制线|年初|预算|安排|打算|划的|给的|设的|说好|要求"
                           r"|任务|指标|保8|保八")
-ACTUAL_WORDS = re.compile(r"实际|最后|最终|到底|结果|完成|达到|实现|干成|跑出|打了|涨了|多出来|贵了|守住|保住|落在|压在|达标")
+ACTUAL_WORDS = re.compile(r"实际|最后|最终|结果|完成了|达到了|实现了|干成|跑出|打了|收了|涨了|降了|多出来|贵了")
 OUTCOME_RE = re.compile(
     rf"完成(?:了|得)?(?:吗|没有?|没|情况|如何|怎么样)|完没完成|有没有完成|是否完成|没完成|达到了?(?:吗|没有?)|达标|达没达到"
-    rf"|(?:有没有|是否|能否)达到|达成|完成{_ANY}{{0,12}}(?:了吗|没有|了没)|达到{_ANY}{{0,10}}(?:没有|了吗|没)"
+    rf"|(?:有没有|是否|能否)(?:达到|压在|控制在|守住|保住|实现|完成|超过|超出|突破|落在)|达成|完成{_ANY}{{0,12}}(?:了吗|没有|了没)|达到{_ANY}{{0,10}}(?:没有|了吗|没)"
     rf"|(?:超出|超过|突破)了?{_ANY}{{0,10}}(?:上限|目标|红线|控制线|底线)"
-    rf"|比{_ANY}{{0,10}}(?:目标|上限|底线|红线|控制线|计划|预算|预期){_ANY}{{0,4}}(?:高|低|多|少)"
+    rf"|比(?!上年|去年|前一年|上一年){_ANY}{{0,10}}(?:目标|上限|底线|红线|控制线|计划|预算|预期){_ANY}{{0,4}}(?:高|低|多|少)"
     rf"|实现了?(?:吗|没有)|有没有实现|守住|保住|做到了?(?:吗|没有)|超额|超没超|(?:超过|突破)了?(?:吗|没有)"
     rf"|比(?:它|目标|预算|计划|年初|当初|定的){_ANY}{{0,8}}(?:高|低|多|少)|(?:高于|低于|超出|超过)(?:了)?目标"
-    rf"|区间(?:之内|以内|内|里)|落在|压在{_ANY}{{0,14}}(?:以下|以内|之下|里)|兑现|落空"
+    rf"|区间(?:之内|以内|内|里)|落在|压在{_ANY}{{0,14}}(?:以下|以内|之下|里)(?:了吗|了没|没有)|兑现|落空"
     rf"|(?:目标|定的|计划){_ANY}{{0,14}}(?:和|与|跟|、){_ANY}{{0,8}}(?:实际|结果|最终)"
     rf"|(?:实际|最后|最终|到底){_ANY}{{0,12}}(?:多少|几)")
+# Not a lookup: why, how, or last year's result beside this year's target.
+NOT_A_LOOKUP_RE = re.compile(r"为什么|为何|原因|怎么(?:做|办|安排|部署|实现|看)|如何|哪些措施|举措|依据|意味着"
+                             r"|(?:去年|上年|前年|上一年)[^，。？]{0,4}(?:实际|完成|是多少|多少)")
 TIMELINE_RE = re.compile(r"历年|这几年|那几年|近几年|每年|逐年|各年|历次|以来|怎么变|如何变|变化|走势|趋势|依次|一路")
 YEAR_RANGE_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年?\s*(?:到|至|-|—|–|~|～)\s*(19\d\d|20\d\d)")
 SINCE_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年?以来")
 YEAR_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?=\s*年|\s*(?:到|至|-|—|–|~|～|、|和|与|这))")
 ALL_PROVINCES_RE = re.compile(r"各省|哪个省|哪些省|哪几个省|哪一个省|各地|省份|31个省|全国各省|各个省|哪个地方|哪里")
 NATIONAL_RE = re.compile(r"国家|全国|中央|国务院|总理")
-DISTRICT_RE = re.compile(r"区委|区里(?!面)|全区|(?:这个|那个|本)区(?![间域别分])")
 HIGHEST_RE = re.compile(r"最高|最快|最猛|最多|最大|最宽松|最乐观|最激进|最积极|谁高|哪个高|谁更高|哪家最")
 LOWEST_RE = re.compile(r"最低|最慢|最少|最小|最保守|最谨慎|最紧|最严|谁低|哪个低")
 
@@ -113,5 +117,5 @@ def asked_measures(question: str) -> tuple[str, ...]:
 
 
 __all__ = ["ACTUAL_WORDS", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
-           "OUTCOME", "OUTCOME_RE", "REGION_GROUPS", "REGION_GROUP_RE", "SINCE_RE", "TARGET_WORDS", "TIMELINE",
+           "NOT_A_LOOKUP_RE", "OUTCOME", "OUTCOME_RE", "REGION_GROUPS", "REGION_GROUP_RE", "SINCE_RE", "TARGET_WORDS", "TIMELINE",
            "TIMELINE_RE", "YEAR_RANGE_RE", "YEAR_RE", "asked_measure_groups", "asked_measures"]

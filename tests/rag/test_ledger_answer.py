@@ -66,3 +66,13 @@ def test_a_province_against_the_whole_country_gives_the_computed_difference_apar
     s, index = real
     a = answer("湖北2025年定的经济增速，比国家那份报告的目标高多少？", s, index)
     assert "全国：5%左右" in a.answer and "计算：湖北比全国高1个百分点。" in a.answer
+
+
+def test_the_ledger_steps_aside_when_it_lacks_a_value_the_corpus_may_hold(real):
+    from rag.ledger_answer import ledger_answer
+    from rag.ledger_ask import ledger_ask
+    s, index = real
+    # The 2016 report (in this index) reviews 2015; the ledger has no 2015 R&D figure, so no refusal.
+    assert ledger_answer(ledger_ask("2015年研发投入强度的目标完成了吗？"), index) is None
+    # A named province whose report is not in this index: not "no value", but the ordinary path.
+    assert ledger_answer(ledger_ask("江苏和广东2025年谁的经济增长目标高？"), index) is None

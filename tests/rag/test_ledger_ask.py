@@ -36,3 +36,12 @@ def test_the_order_and_two_indicators_and_the_district():
     assert ask.groups == (("urban_income_growth",), ("rural_income_growth",))
     assert DISTRICT in ledger_ask("区里和全国2022年的增长目标比，谁高？").regions
     assert ledger_ask("2016年经济增速落在当年给的那个区间里面了吗？").regions == ("全国",)
+
+
+@pytest.mark.parametrize("question", [
+    "2018年和2019年的赤字率安排分别是多少？2019年为什么要提高？",  # a reason, not a lookup
+    "北京2025年城镇调查失业率目标是多少？去年实际大概多少？",  # this year's target beside last year's result
+    "2018年政府工作报告把赤字率定为多少？比上年预算是高了还是低了？",  # year on year, not an outcome
+])
+def test_questions_the_ledger_cannot_answer_alone_go_the_ordinary_way(question):
+    assert ledger_ask(question) is None
