@@ -27,7 +27,7 @@ def _rules_digest() -> str:
     """A digest of the extraction rules' source: an index re-extracts its ledger (from its
     stored paragraphs, in seconds) whenever the rules change, so no stale row survives."""
     here = Path(__file__).parent
-    files = [here / "ledger.py", *(here / "text" / f for f in ("pairing.py", "quantities.py", "indicators.py"))]
+    files = [here / "ledger.py", *(here / "text" / f for f in ("pairing.py", "quantities.py", "numerals.py", "indicators.py"))]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 

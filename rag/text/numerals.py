@@ -1,6 +1,7 @@
 """Chinese numerals and numbers with units.
 
-``cn_to_decimal`` is the one numeral parser (五, 十二, 一千二百, 六点五, 二〇二五);
+``number_value`` is the one numeral parser (7.5, 五, 十二, 一千二百, 六点五, 二〇二五, 四亿零七百);
+``cn_to_decimal`` reads a Chinese numeral without a scale;
 ``cn_number`` accepts only well-formed 1–99 (congress numbers, list sizes);
 ``extract_numbers`` turns 5%/百分之五/5％, 134.9万亿元, 二〇二五年 into comparable
 (kind, value) pairs.
@@ -35,27 +36,42 @@ _CN_YEAR = re.compile(rf"([{YEAR_DIGITS}]{{4}})年")
 Number = tuple[str, Decimal]  # (kind, value): kind in pct, pp, year, num
 
 
-def cn_to_decimal(token: str) -> Decimal | None:
-    """Value of a Chinese numeral (五, 十二, 一千二百, 六点五, 二〇二五); None if not one."""
-    if "点" in token:
-        whole, _, frac = token.partition("点")
-        head = cn_to_decimal(whole) if whole else Decimal(0)
-        digits = "".join(str(_DIGIT_VALUE.get(c, "")) for c in frac)
-        if head is None or len(digits) != len(frac):
-            return None
-        return head + (Decimal(f"0.{digits}") if digits else 0)
-    if token and all(c in _DIGIT_VALUE for c in token) and len(token) > 1:
-        return Decimal("".join(str(_DIGIT_VALUE[c]) for c in token))
-    total, current = 0, 0
-    for ch in token:
+def number_value(token: str) -> Decimal | None:
+    """The one numeral parser: Arabic or Chinese, with 万/亿 inside (7.5, 1,201, 七点五,
+    一万零一百三十, 四亿零七百, 二〇二五, 两千); None if ``token`` is not a number."""
+    token = re.sub(r"[ ,\u200b]", "", token)
+    try:
+        return Decimal(token)
+    except InvalidOperation:
+        pass
+    whole, _, frac = token.partition("点")
+    total, section, current = Decimal(0), Decimal(0), None
+    for ch in whole:
         if ch in _DIGIT_VALUE:
-            current = _DIGIT_VALUE[ch]
+            current = _DIGIT_VALUE[ch] if current is None else current * 10 + _DIGIT_VALUE[ch]
         elif ch in _UNIT_VALUE:
-            total += (current or 1) * _UNIT_VALUE[ch]
-            current = 0
+            section += (current if current is not None else 1) * _UNIT_VALUE[ch]
+            current = None
+        elif ch in "万亿":
+            total = (total + section + (current or 0)) * (10000 if ch == "万" else 10 ** 8) \
+                if ch == "亿" or not total else total + (section + (current or 0)) * 10000
+            section, current = Decimal(0), None
         else:
             return None
-    return Decimal(total + current)
+    value = total + section + (current or 0)
+    if frac:
+        if any(c not in _DIGIT_VALUE for c in frac):
+            return None
+        value += Decimal("0." + "".join(str(_DIGIT_VALUE[c]) for c in frac))
+    return value if whole or frac else None
+
+
+def cn_to_decimal(token: str) -> Decimal | None:
+    """Value of a Chinese numeral without a scale (五, 十二, 一千二百, 六点五, 二〇二五); None
+    otherwise (十亿 is a number with a scale: ``extract_numbers`` reads those)."""
+    if not token or any(c not in NUMERAL_CHARS and c != "点" for c in token):
+        return None
+    return number_value(token)
 
 
 def cn_number(text: str) -> int | None:
@@ -67,7 +83,8 @@ def cn_number(text: str) -> int | None:
 
 def numeral_value(text: str) -> int:
     """The number the Chinese numeral characters of ``text`` spell (``第三部分`` → 3), 0 if none."""
-    return int(cn_to_decimal("".join(c for c in text if c in NUMERAL_CHARS)))
+    digits = "".join(c for c in text if c in NUMERAL_CHARS)
+    return int(cn_to_decimal(digits)) if digits else 0
 
 
 def year_digits_to_arabic(text: str) -> str:

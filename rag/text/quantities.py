@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from rag.text.numerals import number_value
 
 SCALES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000), "": Decimal(1)}
 # Unit as written -> unit family (ledger.Measure.family).
@@ -68,36 +70,6 @@ def aligned(text: str) -> str:
         out.append(folded if len(folded) == 1 else ch)
     # The 1999 report writes decimals with a middle dot (4·3％).
     return _MIDDLE_DOT.sub(".", "".join(out))
-
-
-def number_value(token: str) -> Decimal | None:
-    """Arabic or Chinese numeral as a Decimal (7.5, 七点五, 一万零一百三十, 两千); None if not one."""
-    token = re.sub(r"[ ,\u200b]", "", token)
-    try:
-        return Decimal(token)
-    except InvalidOperation:
-        pass
-    whole, _, frac = token.partition("点")
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "两": 2}
-    total, section, current = Decimal(0), Decimal(0), None
-    for ch in whole:
-        if ch in digits:
-            current = digits[ch] if current is None else current * 10 + digits[ch]
-        elif ch in "十百千":
-            section += (current if current is not None else 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = None
-        elif ch in "万亿":
-            total = (total + section + (current or 0)) * (10000 if ch == "万" else 10 ** 8) \
-                if ch == "亿" or not total else total + (section + (current or 0)) * 10000
-            section, current = Decimal(0), None
-        else:
-            return None
-    value = total + section + (current or 0)
-    if frac:
-        if any(c not in digits for c in frac):
-            return None
-        value += Decimal("0." + "".join(str(digits[c]) for c in frac))
-    return value if whole or frac else None
 
 
 def _qualifier(m: re.Match) -> str:
