@@ -16,7 +16,7 @@ from pathlib import Path
 from decimal import Decimal
 
 from rag.text.indicators import MEASURES
-from rag.text.normalize import to_simplified
+from rag.text.normalize import looks_traditional, to_simplified
 from rag.text.numerals import year_digits_to_arabic
 from rag.text.pairing import SUBJECT_RE, subject_values
 from rag.text.quantities import Quantity, aligned
@@ -89,18 +89,23 @@ def extract_statements(doc: Document) -> list[Statement]:
     if doc.doc_type not in LEDGER_DOC_TYPES or not doc.year:
         return []
     region, out, review = doc.region or "全国", [], None
+    traditional = looks_traditional("".join(p.text for p in doc.paragraphs))
     for para in doc.paragraphs:
+        view = _view(para.text, traditional)
         # A paragraph whose headings don't say is in the part the last one that did began.
-        review = _in_review(para, _view(para.text), int(doc.year), review)
-        out += paragraph_statements(para, int(doc.year), region, review)
+        review = _in_review(para, view, int(doc.year), review)
+        out += paragraph_statements(para, int(doc.year), region, review, view)
     return out
 
 
-def paragraph_statements(para: Paragraph, report_year: int, region: str, review: bool | None = None) -> list[Statement]:
+def paragraph_statements(para: Paragraph, report_year: int, region: str, review: bool | None = None,
+                         view: str | None = None) -> list[Statement]:
     """The statements of one paragraph of a report delivered in ``report_year``; ``review``
     says whether it reviews past results (True), plans (False) or is unknown (None)."""
     text, seen, out = para.text, set(), []
-    view = _view(text)
+    view = _view(text) if view is None else view
+    if not SUBJECT_RE.search(view):
+        return out
     period = bool(_PERIOD.search(" ".join(para.section)))
     previous = 0
     for start, end in _sentences(view):
@@ -128,9 +133,12 @@ def _sentences(view: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(starts, [*ends, len(view)]) if b > a]
 
 
-def _view(text: str) -> str:
-    """Same-length matching view: NFKC digits, simplified characters where that keeps offsets."""
+def _view(text: str, traditional: bool = False) -> str:
+    """Same-length matching view: folded digits and signs; simplified characters (for a
+    traditional-script document) where that keeps offsets."""
     folded = aligned(text)
+    if not traditional:
+        return folded
     simplified = to_simplified(folded)
     return simplified if len(simplified) == len(folded) else folded
 

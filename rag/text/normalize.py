@@ -60,6 +60,15 @@ def to_simplified(text: str) -> str:
                    for i, p in enumerate(pieces))
 
 
+_COMMON_TRADITIONAL = "國們這經會產發個時來說對過"
+
+
+def looks_traditional(text: str) -> bool:
+    """Is ``text`` (a whole document) written in traditional characters? A cheap test on the
+    commonest characters that differ, for callers that may skip t2s on simplified text."""
+    return sum(text.count(c) for c in _COMMON_TRADITIONAL) * 2000 > len(text)
+
+
 def normalize_for_search(text: str) -> str:
     """NFKC, traditional→simplified Chinese (OpenCC t2s), then lowercase.
 

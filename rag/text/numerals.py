@@ -39,7 +39,7 @@ Number = tuple[str, Decimal]  # (kind, value): kind in pct, pp, year, num
 def number_value(token: str) -> Decimal | None:
     """The one numeral parser: Arabic or Chinese, with 万/亿 inside (7.5, 1,201, 七点五,
     一万零一百三十, 四亿零七百, 二〇二五, 两千); None if ``token`` is not a number."""
-    token = re.sub(r"[ ,\u200b]", "", token)
+    token = re.sub(r"[ ,，\u200b]", "", token)
     try:
         return Decimal(token)
     except InvalidOperation:

@@ -59,7 +59,9 @@ def _is_letter(ch: str) -> bool:
 def subject_values(view: str, start: int, end: int) -> list[tuple[str, Quantity, int]]:
     """(measure id, quantity, subject start) for every value an indicator takes in the sentence."""
     subjects = subjects_in(view, start, end)
-    values = [replace(q, start=q.start + start, end=q.end + start) for q in quantities(view[start:end])]
+    if not subjects:
+        return []
+    values = [replace(q, start=q.start + start, end=q.end + start) for q in quantities(view[start:end], folded=True)]
     pairs, i = _runs(view, subjects, values), 0
     in_runs = {start for _, _, start in pairs}
     subjects = [m for m in subjects if m.start() not in in_runs and not _follows_run(m, pairs)]

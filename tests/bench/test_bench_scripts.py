@@ -180,3 +180,13 @@ def test_answer_bench_keeps_a_failed_question_out_of_the_figures(tiny, monkeypat
     assert section["failed"] == 1 and section["warmup_error"] is None
     assert section["total"]["n"] == 1 and section["answered_by"] == {"extractive": 1}
     assert section["questions"][1] == {"question": ITEMS[2]["question"], "error": "RuntimeError: Error finding id"}
+
+
+def test_ledger_bench_writes_its_share_of_phase_one_and_the_gold_score(tmp_path, corpus_dir):
+    import ledger_bench
+
+    out = tmp_path / "ledger.json"
+    ledger_bench.main([str(corpus_dir), "--limit", "4", "--repeat", "1", "--out", str(out)])
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["files"] == 4 and record["statements"] > 0 and 0 < record["share_of_phase1"] < 1
+    assert record["target_share"] == 0.10 and record["machine"]["cores"]

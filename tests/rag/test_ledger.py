@@ -79,3 +79,9 @@ def test_a_zone_inside_the_district_is_not_the_district():
                      "*区GDP完成414亿元,增速6.3%。高新区GDP完成284亿元,增速4.9%。")
     found = paragraph_statements(para, 2022, "区", review=True)
     assert [(s.indicator, s.value) for s in found] == [("gdp", 414.0), ("gdp_growth", 6.3)]
+
+
+def test_a_traditional_script_report_is_read_through_simplified_characters():
+    text = "一九五六年，國內生產總值增長百分之十。" * 3 + "我們這個國家經過會議來說，時候到了。" * 40
+    doc = report([((), text)], year=1957, doc_type="national_government_work_report")
+    assert ("gdp_growth", 1956, ACTUAL, 10.0, None, "%", "") in rows(doc)

@@ -38,3 +38,9 @@ def test_norm_keeps_only_cjk_letters_and_digits():
 def test_bigrams_of_the_matching_form():
     assert bigrams("增長，目标") == {"增长", "长目", "目标"}
     assert bigrams("年") == {"年"}
+
+
+def test_looks_traditional_tells_the_script_of_a_whole_document():
+    from rag.text.normalize import looks_traditional
+    assert looks_traditional("我們這個國家經過會議來說，時候到了。" * 20)
+    assert not looks_traditional("我们这个国家经过会议来说，时候到了。" * 20)

@@ -54,3 +54,9 @@ def test_base_values_compare_across_scales():
                                           ("十二", 12), ("1,201", 1201)])
 def test_number_value(token, value):
     assert number_value(token) == Decimal(value)
+
+
+def test_aligned_keeps_length_and_chinese_punctuation():
+    from rag.text.quantities import aligned
+    text = "增长７．５％，城镇１２００万人；4·3％"
+    assert aligned(text) == "增长7.5%，城镇1200万人；4.3%" and len(aligned(text)) == len(text)
