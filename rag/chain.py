@@ -150,7 +150,7 @@ def phrase_stage(request: Request, retrieved: Retrieved, index) -> dict[str, Any
 def ledger_stage(request: Request, retrieved: Retrieved, index) -> dict[str, Any] | None:
     """The ``Answer`` fields of a target/outcome, timeline or cross-region question about a
     ledger indicator, built from the ledger's rows in code (``rag.ledger_answer``); else None."""
-    ask = ledger_ask(retrieved.standalone)
+    ask = ledger_ask(retrieved.standalone, followup=bool(request.history))
     found = ledger_answer(ask, index) if ask and request.mode != "quote" else None
     if found is None:
         return None

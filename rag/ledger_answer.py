@@ -15,7 +15,7 @@ from typing import Any
 from rag.ledger import ACTUAL, TARGET, Statement
 from rag.ledger_ask import ALL, DISTRICT, LedgerAsk
 from rag.text.indicators import CEILING, MEASURES
-from rag.text.ledger_words import CROSS, OUTCOME, TIMELINE
+from rag.text.ledger_words import CROSS, OUTCOME, TIMELINE, VALUE
 from rag.text.places import NATIONAL, PROVINCES
 from rag.verdict import verdict, written
 
@@ -125,6 +125,19 @@ def _outcome(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, 
     return {"refused": False}
 
 
+def _value(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
+    """One year's target or outcome (or both), each cited; None when the ledger lacks one."""
+    year, label = ask.year_from, MEASURES[measure].label
+    place = "" if region == NATIONAL else _region_name(region)
+    found = {k: _best(d.index, d.docs, measure, region, year, k) for k in ask.kinds}
+    if not all(found.values()):
+        return None  # the ordinary answer reads the documents (and says what is missing)
+    for kind, s in found.items():
+        n = d.cite(s)
+        d.lines.append(f"{year}年{place}{label}{KIND_WORDS[kind]}为{written(s)}[{n}]：“{s.span}”（《{d.title(s)}》）")
+    return {"refused": False}
+
+
 def _timeline(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
     label, place = MEASURES[measure].label, "" if region == NATIONAL else _region_name(region)
     rows = d.index.statements(indicator=measure, region=region, year_from=ask.year_from, year_to=ask.year_to)
@@ -197,6 +210,8 @@ def ledger_answer(ask: LedgerAsk, index) -> dict[str, Any] | None:
             result = _outcome(d, ask, measure, regions[0])
         elif ask.mode == TIMELINE:
             result = _timeline(d, ask, measure, regions[0])
+        elif ask.mode == VALUE:
+            result = _value(d, ask, measure, regions[0]) if len(regions) == 1 else None
         else:
             result = _cross(d, ask, measure, regions)
         if result is not None:

@@ -7,15 +7,18 @@ Anything else is None and goes the ordinary way.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rag.ledger import ACTUAL, TARGET
 from rag.text.ledger_words import (ACTUAL_WORDS, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
                                    NATIONAL_RE, NOT_A_LOOKUP_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
-                                   TARGET_WORDS, TIMELINE, TIMELINE_RE, YEAR_RANGE_RE, YEAR_RE, asked_measure_groups)
-from rag.text.places import NATIONAL, find_provinces
+                                   TARGET_WORDS, TIMELINE, TIMELINE_RE, VALUE, VALUE_RE, YEAR_RANGE_RE, YEAR_RE,
+                                   asked_measure_groups)
+from rag.text.places import NATIONAL, find_other_places, find_provinces
 from rag.text.questions import normalize_question
 
+RELATIVE_RE = re.compile(r"去年|上年|前年|上一年|头一年|明年|今年")
 DISTRICT = "district"  # the district speech's region, resolved against the catalog
 ALL = "all"  # every province
 
@@ -65,11 +68,17 @@ def _kinds(norm: str, mode: str) -> tuple[str, ...]:
     if mode == OUTCOME:
         return (TARGET, ACTUAL)
     target, actual = bool(TARGET_WORDS.search(norm)), bool(ACTUAL_WORDS.search(norm))
+    if mode == VALUE and not target and not actual:
+        return (ACTUAL,) if re.search(r"了多少|一共|全年|总共", norm) else (TARGET,)
     return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
 
 
-def ledger_ask(question: str) -> LedgerAsk | None:
-    """The ledger lookup ``question`` asks for, or None when it is not a ledger question."""
+def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
+    """The ledger lookup ``question`` asks for, or None when it is not a ledger question.
+
+    A single value (one indicator, year and region) is looked up only for a ``followup``
+    turn: the rules that condensed it changed just its year, region or indicator, and the
+    ordinary answer is the weaker reader of such rewritten questions."""
     norm = normalize_question(question)
     groups = tuple(asked_measure_groups(norm))[:3]
     if not groups or NOT_A_LOOKUP_RE.search(norm):
@@ -83,6 +92,9 @@ def ledger_ask(question: str) -> LedgerAsk | None:
     elif OUTCOME_RE.search(norm) and first is not None and (TARGET_WORDS.search(norm) or "完成" in norm or "达标" in norm):
         mode = OUTCOME
         last = first
+    elif followup and first is not None and first == last and VALUE_RE.search(norm) \
+            and not RELATIVE_RE.search(norm) and not find_other_places(norm):
+        mode = VALUE
     else:
         return None
     order = "high" if HIGHEST_RE.search(norm) else "low" if LOWEST_RE.search(norm) else ""

@@ -11,7 +11,7 @@ import re
 
 from rag.text.doctypes import DISTRICT_RE
 
-OUTCOME, TIMELINE, CROSS = "outcome", "timeline", "cross_region"
+OUTCOME, TIMELINE, CROSS, VALUE = "outcome", "timeline", "cross_region", "value"
 
 _ANY = r"[^，。？?！!]"
 # Measures in the order they are tried: the more specific first (财政收入 before 收入, 赤字率 before 赤字).
@@ -33,19 +33,20 @@ ASKED_MEASURES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.
     (rf"农民{_ANY}{{0,6}}收入|农村{_ANY}{{0,6}}收入|种地的{_ANY}{{0,6}}(?:收入|挣)", ("rural_income_growth",)),
     (rf"城镇居民{_ANY}{{0,6}}收入|城里人{_ANY}{{0,6}}收入", ("urban_income_growth",)),
     (rf"收入|工资|腰包|挣的钱|钱袋子", ("income_growth", "urban_income_growth")),
-    (r"进出口|外贸|对外贸易|做买卖|贸易", ("trade_growth", "trade")),
-    (r"社会消费品零售|零售总额|社零|消费品|买东西花的钱", ("retail_growth", "retail")),
+    (r"进出口(?!银行)|外贸|对外贸易|做买卖|贸易", ("trade_growth", "trade")),
+    (r"社会消费品零售|零售总额|社零|消费品|买东西花的钱|消费(?!价格|者|水平|结构|升级|需求|市场|券)", ("retail_growth", "retail")),
     (r"固定资产投资|投资", ("fai_growth", "fai")),
     (rf"物价|居民消费价格|CPI|涨价|东西{_ANY}{{0,6}}贵|通胀|通货膨胀|价格", ("cpi", "retail_price")),
     (r"国民生产总值|GNP", ("gnp_growth",)),
     (r"经济总量|经济规模|GDP总量|生产总值总量", ("gdp",)),
-    (rf"GDP|生产总值|经济增速|经济增长|增速|增长目标|经济{_ANY}{{0,4}}(?:增长|涨|长|跑)|保8|保八", ("gdp_growth", "gnp_growth")),
+    (rf"GDP|生产总值|经济增速|经济增长|增速|增长目标|经济(?:发展)?速度|增长速度|经济{_ANY}{{0,4}}(?:增长|涨|长|跑)|保8|保八", ("gdp_growth", "gnp_growth")),
 ))
 # An amount, not a rate: "赤字规模是多少亿", "进出口总额".
 LEVEL_RE = re.compile(r"总额|总量|规模|多少亿|多少万亿|多少钱|多少斤|多少吨|多少万人")
 RATE_RE = re.compile(r"涨|增长|增速|增幅|几个点|百分之|百分点|%|比例|比重|率")
 
 TARGET_WORDS = re.compile(r"目标|定(?:了|的|下|得)?|计划|预期|调控线|红线|底线|上限|控制线|年初|预算|安排|打算|划的|给的|设的|说好|要求"
+                          r"|希望|想(?:把|让|要)|准备|控制在|压到|压在"
                           r"|任务|指标|保8|保八")
 ACTUAL_WORDS = re.compile(r"实际|最后|最终|结果|完成了|达到了|实现了|干成|跑出|打了|收了|涨了|降了|多出来|贵了")
 OUTCOME_RE = re.compile(
@@ -61,6 +62,8 @@ OUTCOME_RE = re.compile(
 # Not a lookup: why, how, or last year's result beside this year's target.
 NOT_A_LOOKUP_RE = re.compile(r"为什么|为何|原因|怎么(?:做|办|安排|部署|实现|看)|如何|哪些措施|举措|依据|意味着"
                              r"|(?:去年|上年|前年|上一年)[^，。？]{0,4}(?:实际|完成|是多少|多少)")
+# A single value asked for: 多少, 几, what range or level.
+VALUE_RE = re.compile(r"多少|几(?:个|成|倍)?|什么(?:范围|水平|幅度|程度)|多大|多高|多快|定在|定为")
 TIMELINE_RE = re.compile(r"历年|这几年|那几年|近几年|每年|逐年|各年|历次|以来|怎么变|如何变|变化|走势|趋势|依次|一路")
 YEAR_RANGE_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年?\s*(?:到|至|-|—|–|~|～)\s*(19\d\d|20\d\d)")
 SINCE_RE = re.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年?以来")
@@ -88,7 +91,8 @@ def asked_measure_groups(question: str) -> list[tuple[str, ...]]:
     for pattern, measures in ASKED_MEASURES:
         for m in pattern.finditer(question):
             if not any(a < m.end() and m.start() < b for a, b, _ in taken):
-                taken.append((m.start(), m.end(), _rate_or_level(question, measures)))
+                # 赤字率…？赤字规模多大？: each mention's own words say rate or amount.
+                taken.append((m.start(), m.end(), _rate_or_level(question[m.start():m.end() + 8], measures)))
     if _BOTH_INCOMES.search(question):
         return [("urban_income_growth",), ("rural_income_growth",)]
     return list(dict.fromkeys(measures for _, _, measures in sorted(taken)))
@@ -118,4 +122,4 @@ def asked_measures(question: str) -> tuple[str, ...]:
 
 __all__ = ["ACTUAL_WORDS", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
            "NOT_A_LOOKUP_RE", "OUTCOME", "OUTCOME_RE", "REGION_GROUPS", "REGION_GROUP_RE", "SINCE_RE", "TARGET_WORDS", "TIMELINE",
-           "TIMELINE_RE", "YEAR_RANGE_RE", "YEAR_RE", "asked_measure_groups", "asked_measures"]
+           "TIMELINE_RE", "VALUE", "VALUE_RE", "YEAR_RANGE_RE", "YEAR_RE", "asked_measure_groups", "asked_measures"]

@@ -76,3 +76,10 @@ def test_the_ledger_steps_aside_when_it_lacks_a_value_the_corpus_may_hold(real):
     assert ledger_answer(ledger_ask("2015年研发投入强度的目标完成了吗？"), index) is None
     # A named province whose report is not in this index: not "no value", but the ordinary path.
     assert ledger_answer(ledger_ask("江苏和广东2025年谁的经济增长目标高？"), index) is None
+
+
+def test_a_followup_value_turn_is_answered_from_the_ledger(real):
+    s, index = real
+    a = answer("那2019年呢？", s, index, history=["2015年国家定的经济增长目标是多少？"])
+    assert a.llm == "indicator ledger" and "6%－6.5%" in a.answer
+    assert a.citations[0].doc_id == "national_gwr/cn_gwr_2019" and a.table.rows[0].year == 2019

@@ -45,3 +45,19 @@ def test_the_order_and_two_indicators_and_the_district():
 ])
 def test_questions_the_ledger_cannot_answer_alone_go_the_ordinary_way(question):
     assert ledger_ask(question) is None
+
+
+def test_a_single_value_is_a_lookup_only_for_a_followup_turn():
+    from rag.text.ledger_words import VALUE
+    question = "1994年李鹏作报告时，经济速度打算控制在什么范围？"
+    assert ledger_ask(question) is None
+    ask = ledger_ask(question, followup=True)
+    assert (ask.mode, ask.groups[0][0], ask.year_from, ask.kinds) == (VALUE, "gdp_growth", 1994, (TARGET,))
+    assert ledger_ask("1987年全国一共收了多少粮食？", followup=True).kinds == (ACTUAL,)
+    assert ledger_ask("深圳2025年GDP增长目标是多少？", followup=True) is None
+    assert ledger_ask("2025年报告回顾去年时说，去年城镇新增就业多少人？", followup=True) is None
+
+
+def test_a_rate_and_an_amount_of_one_indicator_are_two_lookups():
+    ask = ledger_ask("2025年赤字率定了多少？赤字规模多大？", followup=True)
+    assert [g[0] for g in ask.groups] == ["deficit_ratio", "deficit"]
