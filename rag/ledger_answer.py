@@ -69,6 +69,15 @@ def _report_of(docs: dict[str, dict], region: str, year: int) -> dict | None:
                  and (region == NATIONAL or d.get("region") == region)), None)
 
 
+def _series_spans(docs: dict[str, dict], region: str, year: int) -> bool:
+    """Does the region's report series cover ``year`` (reports before and after it)? A gap
+    in it (1989, 2020) is a missing report; a year past its end is too."""
+    wanted = NATIONAL_GWR if region == NATIONAL else PROVINCIAL_GWR
+    years = [d.get("year") for d in docs.values() if d.get("doc_type") == wanted
+             and (region == NATIONAL or d.get("region") == region) and d.get("year")]
+    return bool(years) and min(years) < year
+
+
 def _best(index, docs: dict, measure: str, region: str, year: int, kind: str) -> Statement | None:
     """The statement of (measure, region, year, kind), from the report it belongs in first:
     a target from that year's report, an outcome from the next year's."""
@@ -126,12 +135,21 @@ def _outcome(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, 
 
 
 def _value(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
-    """One year's target or outcome (or both), each cited; None when the ledger lacks one."""
+    """One year's target or outcome (or both), each cited; a refusal when the report that
+    would state it is a gap in its series; None when the ledger lacks it otherwise."""
     year, label = ask.year_from, MEASURES[measure].label
     place = "" if region == NATIONAL else _region_name(region)
     found = {k: _best(d.index, d.docs, measure, region, year, k) for k in ask.kinds}
-    if not all(found.values()):
-        return None  # the ordinary answer reads the documents (and says what is missing)
+    missing = [k for k, s in found.items() if s is None]
+    homes = {k: year if k == TARGET else year + 1 for k in missing}
+    if missing and all(_report_of(d.docs, region, home) is None and _series_spans(d.docs, region, home)
+                       for home in homes.values()):
+        k = missing[0]
+        d.lines += [REFUSAL, f"（{year}年{place}{label}的{KIND_WORDS[k]}数值应见于{homes[k]}年的政府工作报告，"
+                             "而那一份不在语料中。）"]
+        return {"refused": True}
+    if missing:
+        return None  # the ordinary answer reads the documents
     for kind, s in found.items():
         n = d.cite(s)
         d.lines.append(f"{year}年{place}{label}{KIND_WORDS[kind]}为{written(s)}[{n}]：“{s.span}”（《{d.title(s)}》）")

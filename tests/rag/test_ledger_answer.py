@@ -83,3 +83,10 @@ def test_a_followup_value_turn_is_answered_from_the_ledger(real):
     a = answer("那2019年呢？", s, index, history=["2015年国家定的经济增长目标是多少？"])
     assert a.llm == "indicator ledger" and "6%－6.5%" in a.answer
     assert a.citations[0].doc_id == "national_gwr/cn_gwr_2019" and a.table.rows[0].year == 2019
+
+
+def test_a_followup_about_a_year_whose_report_is_a_gap_is_refused_with_the_reason(real):
+    s, index = real
+    # This index holds the 2015, 2016, 2019 and 2025 reports: 2017's is a gap in the series.
+    a = answer("那2017年呢？", s, index, history=["2015年国家定的经济增长目标是多少？"])
+    assert a.refused and "2017年的政府工作报告" in a.answer and "不在语料中" in a.answer
