@@ -25,7 +25,6 @@ from eval.ledger import load_gold, score_ledger  # noqa: E402
 from ingest.parse import load_manifest, parse_file  # noqa: E402
 from ingest.pipeline import discover, ingest  # noqa: E402
 from rag.config import apply_process_environment, load_settings  # noqa: E402
-from rag.index import Index  # noqa: E402
 from rag.ledger import extract_statements  # noqa: E402
 
 TARGET_SHARE = 0.10

@@ -15,7 +15,7 @@ from typing import Any
 from rag.ledger import ACTUAL, TARGET, Statement
 from rag.ledger_ask import ALL, DISTRICT, LedgerAsk
 from rag.text.indicators import CEILING, MEASURES
-from rag.text.ledger_words import CROSS, OUTCOME, TIMELINE, VALUE
+from rag.text.ledger_words import OUTCOME, TIMELINE, VALUE
 from rag.text.places import NATIONAL, PROVINCES
 from rag.verdict import verdict, written
 

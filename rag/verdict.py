@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rag.ledger import Statement
 from rag.text.indicators import CEILING, FLOOR, MEASURES
-from rag.text.quantities import quantities
+from rag.text.quantities import written_value
 
 MET, EXCEEDED, NEARLY, MISSED, WITHIN, OVER = "完成", "超额完成", "基本完成", "未完成", "控制在目标以内", "超出目标"
 VERDICTS = (EXCEEDED, NEARLY, MISSED, MET, WITHIN, OVER)
@@ -65,11 +65,7 @@ def verdict(target: Statement, actual: Statement) -> Verdict | None:
 
 def written(statement: Statement) -> str:
     """The value as the document writes it: the end of the span (增长5%左右 → 5%左右)."""
-    found = quantities(statement.span)
-    if not found:
-        return ""
-    last = found[-1]
-    return statement.span[last.start:last.end]
+    return written_value(statement.span)
 
 
 __all__ = ["EXCEEDED", "MET", "MISSED", "NEARLY", "OVER", "VERDICTS", "Verdict", "WITHIN", "verdict", "written"]

@@ -24,6 +24,7 @@ from starlette.routing import Match
 from rag.errors import BadRequest, LLMBusy, SpeechQAError
 from rag.types import Answer
 from ui.documents_api import documents_router
+from ui.indicators_api import indicators_router
 from ui.openai_api import openai_router
 from ui.runtime import EventStream, Runtime
 from ui.schemas import AnswerRequest
@@ -171,6 +172,7 @@ def create_api(runtime: Runtime) -> FastAPI:
     app.include_router(answer_router())
     app.include_router(documents_router(require_token))
     app.include_router(openai_router(require_token))
+    app.include_router(indicators_router(require_token))
     add_unknown_route_fallbacks(app)
     return app
 

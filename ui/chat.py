@@ -1,8 +1,11 @@
-"""The Gradio chat window (Chinese interface): streamed, cited answers; a source panel; a 文档 tab.
+"""The Gradio chat window (Chinese interface): streamed, cited answers; a source panel; the
+指标 and 文档 tabs.
 
 Answers stream as an unverified draft, then are replaced by the verified answer
-with clickable [n] markers and citation cards. The side panel shows a chosen
-citation's paragraph between its neighbours. Errors surface as ``gr.Error``.
+with clickable [n] markers and citation cards; an indicator answer also gets its ledger
+table and chart, whose points open the card they cite. The side panel shows a chosen
+citation's paragraph between its neighbours. The 指标 tab shows the ledger's rows for an
+indicator and region the same way. Errors surface as ``gr.Error``.
 """
 from __future__ import annotations
 
@@ -11,10 +14,13 @@ from typing import Any, Iterator
 import gradio as gr
 
 from rag.errors import LLMBusy, SpeechQAError
+from rag.text.indicators import MEASURES
 from rag.types import Filters, anchor, parse_anchor
 from ui.documents_api import paragraph_view
-from ui.render import (DOC_TYPE_LABELS, answer_html, citation_title, document_html, draft_html, paragraph_html,
-                       status_text)
+from ui.indicators_api import ledger_regions, ledger_table, parse_query
+from ui.charts import region_label
+from ui.render import (DOC_TYPE_LABELS, answer_html, citation_title, document_html, draft_html, ledger_html,
+                       paragraph_html, status_text)
 from ui.runtime import Runtime
 
 EXAMPLES = ["2022年全区生产总值的预期目标是多少？", "2024年和2025年的国内生产总值增长目标分别是多少？",
@@ -38,17 +44,43 @@ CHAT_CSS = """
 .sq-para{margin:4px 0}
 .sq-doc{max-height:70vh;overflow-y:auto;padding-right:8px}
 mark{background:#fde68a}
+.sq-ledger{margin:8px 0}
+.sq-ledger-h{font-weight:600;margin:4px 0}
+.sq-table-wrap{max-height:420px;overflow:auto}
+.sq-table{border-collapse:collapse;font-size:0.88em;margin:6px 0}
+.sq-table th,.sq-table td{border:1px solid #e2e8f0;padding:2px 6px;vertical-align:top;text-align:left}
+.sq-table td:nth-child(-n+2),.sq-table td:nth-child(4){white-space:nowrap}
+.sq-src{color:#64748b;font-size:0.9em}
+.sq-pt{cursor:pointer}
+.sq-chart a,.sq-chart text{text-decoration:none}
+.sq-csv{font-size:0.9em}
+.sq-csv-data{display:none}
+.sq-cite.sq-hit{border-color:#f59e0b;background:#fffbeb;box-shadow:0 0 0 2px #fde68a}
 """
-# [n] in an answer opens its card and scrolls to it instead of following the link.
+# [n] in an answer and a point of a chart open the card they cite, highlight it and scroll to
+# it instead of following the link. 下载CSV builds the file from the hidden copy of the table:
+# the chat's sanitizer drops data: links.
 CHAT_HEAD = """<script>
 document.addEventListener('click', function (e) {
-  const ref = e.target.closest && e.target.closest('a.sq-ref');
+  const ref = e.target.closest && e.target.closest('a.sq-ref, a.sq-pt, a.sq-csv');
   if (!ref) return;
   e.preventDefault(); e.stopPropagation();
+  if (ref.classList.contains('sq-csv')) { sqDownload(ref); return; }
   const card = document.getElementById((ref.getAttribute('href') || '').slice(1));
-  if (card) { card.open = true; card.scrollIntoView({block: 'nearest'}); }
+  if (!card) return;
+  document.querySelectorAll('.sq-cite.sq-hit').forEach(function (c) { c.classList.remove('sq-hit'); });
+  card.open = true; card.classList.add('sq-hit'); card.scrollIntoView({block: 'nearest'});
 }, true);
+function sqDownload(link) {
+  const data = document.getElementById(link.id.replace(/link$/, ''));
+  const blob = new Blob(['\\ufeff' + (data ? data.textContent : '')], {type: 'text/csv;charset=utf-8'});
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob); a.download = link.getAttribute('download') || 'indicators.csv';
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+}
 </script>"""
+INDICATOR_HINT = '<div class="sq-empty">选择指标和地区后点击“查询”，表中每个数值都注明出处段落。</div>'
 
 
 def message_text(content: Any) -> str:
@@ -134,6 +166,25 @@ class ChatHandlers:
         regions = sorted({d["region"] for d in docs if d.get("region")})
         return rows, gr.update(choices=choices), gr.update(choices=regions)
 
+    def indicators(self, indicator: str | None, region: str | None, year_from, year_to, kind: str | None) -> str:
+        """The 指标 tab: the ledger's rows for one indicator and region, as a cited table and chart."""
+        if not indicator:
+            raise gr.Error("请先选择一个指标。", title="缺少指标")
+        try:
+            query = parse_query([indicator], [region or "全国"], year_from, year_to, None if kind == "both" else kind)
+            table, citations = ledger_table(self.runtime.require_index(), query)
+        except SpeechQAError as exc:
+            raise user_error(exc) from exc
+        return ledger_html(table, citations)
+
+    def indicator_regions(self) -> Any:
+        """The 指标 tab's regions: 全国, then the provinces (and the district) the ledger holds."""
+        try:
+            regions = ledger_regions(self.runtime.require_index())
+        except SpeechQAError:
+            regions = []
+        return gr.update(choices=[(region_label(r), r) for r in regions] or [("全国", "全国")])
+
     def show_document(self, doc_id: str | None) -> str:
         """A document's numbered paragraphs for the 文档 tab."""
         if not doc_id:
@@ -146,8 +197,9 @@ def _filters_form() -> list:
     """The 筛选与选项 accordion: [year_from, year_to, doc_types, regions, mode]."""
     with gr.Accordion("筛选与选项", open=False):
         with gr.Row():
-            year_from = gr.Number(label="起始年份", precision=0, minimum=1900, maximum=2100)
-            year_to = gr.Number(label="截止年份", precision=0, minimum=1900, maximum=2100)
+            # No minimum: a field left empty arrives as 0 (no constraint), which a minimum would refuse.
+            year_from = gr.Number(label="起始年份", precision=0)
+            year_to = gr.Number(label="截止年份", precision=0)
         doc_types = gr.CheckboxGroup([(v, k) for k, v in DOC_TYPE_LABELS.items()], label="文档类型")
         regions = gr.Dropdown([], multiselect=True, label="地区")
         mode = gr.Radio([("回答", "answer"), ("原文引用", "quote")], value="answer", label="模式")
@@ -178,6 +230,22 @@ def _qa_tab(h: ChatHandlers) -> gr.Dropdown:
     return form[3]
 
 
+def _indicators_tab(h: ChatHandlers) -> gr.Dropdown:
+    """The 指标 tab: pick an indicator, a region and years; returns the region dropdown (filled on load)."""
+    with gr.Row():
+        measure = gr.Dropdown([(m.label, m.id) for m in MEASURES.values()], value="gdp_growth", label="指标",
+                              elem_id="sq-ind-measure")
+        region = gr.Dropdown([("全国", "全国")], value="全国", label="地区", elem_id="sq-ind-region")
+        year_from = gr.Textbox(label="起始年份", placeholder="如 2015，可空", max_lines=1, elem_id="sq-ind-from")
+        year_to = gr.Textbox(label="截止年份", placeholder="如 2025，可空", max_lines=1, elem_id="sq-ind-to")
+        kind = gr.Radio([("目标和实际", "both"), ("只看目标", "target"), ("只看实际", "actual")], value="both",
+                        label="类别", elem_id="sq-ind-kind")
+    show = gr.Button("查询", variant="primary", elem_id="sq-ind-show")
+    view = gr.HTML(INDICATOR_HINT, elem_id="sq-ind-view")
+    show.click(h.indicators, [measure, region, year_from, year_to, kind], view)
+    return region
+
+
 def _documents_tab(h: ChatHandlers) -> tuple[gr.Dataframe, gr.Dropdown]:
     """The 文档 tab: the corpus table and one document's numbered paragraphs."""
     table = gr.Dataframe(headers=["标题", "年份", "类型", "地区", "段落数", "doc_id"], interactive=False,
@@ -197,7 +265,10 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
         gr.Timer(3).tick(h.status, outputs=status, show_progress="hidden")
         with gr.Tab("问答"):
             regions = _qa_tab(h)
+        with gr.Tab("指标"):
+            ledger_region = _indicators_tab(h)
         with gr.Tab("文档"):
             table, pick = _documents_tab(h)
         demo.load(h.documents, None, [table, pick, regions])
+        demo.load(h.indicator_regions, None, ledger_region)
     return demo

@@ -1,23 +1,32 @@
-"""Pure HTML rendering for the chat window: answers with citation cards, paragraphs, status.
+"""Pure HTML rendering for the chat window: answers with citation cards, ledger tables
+(their charts are ``ui.charts``), paragraphs, status.
 
 Everything taken from documents or answers is escaped; the only markup is ours.
 Answers render as one HTML block without blank lines, so the chat's Markdown
-renderer leaves characters such as ``*`` (masked place names) alone.
+renderer leaves characters such as ``*`` (masked place names) alone. Charts are inline
+SVG in pixels: the chat's sanitizer drops ``viewBox`` and ``data-*`` attributes and
+``data:`` links, so every point is an ``<a href="#sq-KEY-n">`` to its citation card
+and the CSV travels in a hidden element that the page script saves (with a BOM, for Excel).
 """
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 import uuid
 from typing import Any
 
 from rag.config import EXTRACTIVE
 from rag.text.doctypes import DOC_TYPE_LABELS
-from rag.types import Answer, Citation, anchor
+from rag.types import Answer, Citation, Table, TableRow, anchor
+from ui.charts import KIND_LABELS, as_written, chart_svg, region_label
 
 _REF = re.compile(r"\[(\d+)\]")
 PHASE_LABELS = {"idle": "待命", "lexical": "解析与关键词索引中", "embedding": "向量化中", "ready": "完成",
                 "error": "出错"}
+TABLE_LABELS = {"timeline": "历年变化", "cross_region": "各地对比", "outcome": "目标与完成情况"}
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a text cell starting so is a formula to Excel
 
 
 def esc(text: Any) -> str:
@@ -70,6 +79,8 @@ def answer_html(answer: Answer, key: str | None = None) -> str:
     parts.append(f'<div class="sq-text">{body}</div>')
     if answer.unsupported:
         parts.append(f'<div class="sq-warn">【提示】有 {len(answer.unsupported)} 句未能在原文中核实（已标出）</div>')
+    if answer.table and answer.table.rows:
+        parts.append(table_html(answer.table, answer.citations, key))
     if answer.citations:
         parts.append('<div class="sq-cites"><div class="sq-cites-h">参考资料（点击展开原文段落）</div>'
                      + "".join(citation_card(c, key) for c in answer.citations) + "</div>")
@@ -137,3 +148,57 @@ def status_text(health: dict) -> str:
     else:
         backend = f"大模型 {llm['answering']}"
     return f"{left} · 索引状态：{phase} ｜ 回答后端：{esc(backend)}"
+
+
+# ---- ledger tables: an HTML table, an SVG chart and a CSV download, every value cited ----
+
+def csv_text(header: tuple[str, ...] | list[str], rows: list[list[Any]]) -> str:
+    """CSV text (no BOM) with a header; a text cell Excel would run as a formula gets a leading '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v for v in row]
+                      for row in rows])
+    return out.getvalue()
+
+
+def table_csv(table: Table, citations: list[Citation]) -> str:
+    """The table's rows as CSV, one line per row, with Chinese headers and the cited document."""
+    titles = {c.n: c.title or c.doc_id for c in citations}
+    header = ("地区", "年份", "指标", "目标或实际", "数值（原文）", "数值", "上限", "单位", "原文", "结论", "文档",
+              "段落", "出处", "引用")
+    return csv_text(header, [[r.region, r.year, r.label, KIND_LABELS.get(r.kind, r.kind), as_written(r), r.value,
+                              r.value_high, r.unit, r.text, r.verdict, titles.get(r.citation, r.doc_id), r.paragraph,
+                              anchor(r.doc_id, r.paragraph), f"[{r.citation}]"] for r in table.rows])
+
+
+def _table_row(r: TableRow, titles: dict[int, str], key: str) -> str:
+    source = (f'<a class="sq-ref" href="#sq-{key}-{r.citation}">[{r.citation}]</a> '
+              f'<span class="sq-src">{esc(titles.get(r.citation, r.doc_id))} · 第{r.paragraph}段</span>')
+    cells = (region_label(r.region), f"{r.year}年", r.label, KIND_LABELS.get(r.kind, r.kind), as_written(r), r.text,
+             r.verdict)
+    return (f'<tr class="sq-row-{esc(r.kind)}">' + "".join(f"<td>{esc(c)}</td>" for c in cells)
+            + f"<td>{source}</td></tr>")
+
+
+def table_html(table: Table, citations: list[Citation], key: str) -> str:
+    """The ledger block: heading, chart, the cited table and a 下载CSV link."""
+    titles = {c.n: f"{c.title or c.doc_id}" for c in citations}
+    head = "".join(f"<th>{h}</th>" for h in ("地区", "年份", "指标", "目标或实际", "数值", "原文", "结论", "出处"))
+    data = table_csv(table, citations)
+    return (f'<div class="sq-ledger" id="sq-{key}-ledger"><div class="sq-ledger-h">{esc(table.title)} · '
+            f'{TABLE_LABELS.get(table.kind, "")}</div>{chart_svg(table, key)}'
+            f'<div class="sq-table-wrap"><table class="sq-table"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(_table_row(r, titles, key) for r in table.rows) + "</tbody></table></div>"
+            f'<a class="sq-csv" id="sq-{key}-csvlink" href="#sq-{key}-csv" download="指标数据.csv">下载CSV</a>'
+            f'<div class="sq-csv-data" id="sq-{key}-csv" hidden>{esc(data).replace(chr(10), "&#10;")}</div></div>')
+
+
+def ledger_html(table: Table, citations: list[Citation], key: str | None = None) -> str:
+    """The 指标 tab: the ledger block and the citation cards its links open."""
+    key = key or uuid.uuid4().hex[:8]
+    if not table.rows:
+        return '<div class="sq-empty">指标库中没有符合条件的数据。</div>'
+    return (f'<div class="sq-answer">{table_html(table, citations, key)}<div class="sq-cites">'
+            f'<div class="sq-cites-h">出处（点击图中的点或表中的 [n] 查看原文段落）</div>'
+            + "".join(citation_card(c, key) for c in citations) + "</div></div>")

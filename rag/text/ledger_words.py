@@ -32,7 +32,7 @@ ASKED_MEASURES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.
     (r"财政收入|一般公共预算收入|预算收入|政府(?:的)?收入|税收", ("revenue_growth", "revenue")),
     (rf"农民{_ANY}{{0,6}}收入|农村{_ANY}{{0,6}}收入|种地的{_ANY}{{0,6}}(?:收入|挣)", ("rural_income_growth",)),
     (rf"城镇居民{_ANY}{{0,6}}收入|城里人{_ANY}{{0,6}}收入", ("urban_income_growth",)),
-    (rf"收入|工资|腰包|挣的钱|钱袋子", ("income_growth", "urban_income_growth")),
+    (r"收入|工资|腰包|挣的钱|钱袋子", ("income_growth", "urban_income_growth")),
     (r"进出口(?!银行)|外贸|对外贸易|做买卖|贸易", ("trade_growth", "trade")),
     (r"社会消费品零售|零售总额|社零|消费品|买东西花的钱|消费(?!价格|者|水平|结构|升级|需求|市场|券)", ("retail_growth", "retail")),
     (r"固定资产投资|投资", ("fai_growth", "fai")),

@@ -122,4 +122,10 @@ def quantities(text: str, *, folded: bool = False) -> list[Quantity]:
     return found
 
 
-__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "number_value", "quantities"]
+def written_value(text: str) -> str:
+    """The last value of ``text`` as written there (国内生产总值增长５％左右 → ５％左右); '' if none."""
+    found = quantities(text)
+    return text[found[-1].start:found[-1].end] if found else ""
+
+
+__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "number_value", "quantities", "written_value"]
