@@ -19,6 +19,8 @@ from rag.text.places import NATIONAL, find_other_places, find_provinces
 from rag.text.questions import normalize_question
 
 RELATIVE_RE = re.compile(r"去年|上年|前年|上一年|头一年|明年|今年")
+# 达到1300亿斤没有: the question states the target itself.
+_ASSERTED_VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万亿|亿|万)")
 DISTRICT = "district"  # the district speech's region, resolved against the catalog
 ALL = "all"  # every province
 
@@ -89,7 +91,8 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
         mode = CROSS
     elif ranged or (TIMELINE_RE.search(norm) and (first is None or first != last)):
         mode = TIMELINE
-    elif OUTCOME_RE.search(norm) and first is not None and (TARGET_WORDS.search(norm) or "完成" in norm or "达标" in norm):
+    elif OUTCOME_RE.search(norm) and first is not None and (TARGET_WORDS.search(norm) or "完成" in norm or "达标" in norm
+                                                            or _ASSERTED_VALUE.search(norm)):
         mode = OUTCOME
         last = first
     elif followup and first is not None and first == last and VALUE_RE.search(norm) \

@@ -34,6 +34,9 @@ _INCREMENT = re.compile(r"(?:比上年)?又?(?:增加|增产|减产|多增)了?"
 _THEN = re.compile(r"[，,]?(?:达到|为|总量达到|总计|共)")
 _MULTI_YEAR = re.compile(r"年均|平均每年|年平均|累计|翻[一两]番")
 _FELL = re.compile(r"(?:下降|降低|减少)(?!到)$")
+_ROSE = re.compile(r"(?:上升|增长|提高)(?!到)$")
+# 能耗由前三年分别上升4.9％、5.5％，转为下降1.2%: the earlier years listed, then this year's value.
+_TURNED = re.compile(r"[，,]?(?:转为|转而)(?:下降|降低|增长|上升)?")
 _JOINED = re.compile(r"[、和与及]|涨幅[、和与]")  # subjects listed before one 分别
 _LIST_GAP = re.compile(r"[、和与及]")
 _NOT_NEGATED = ("energy_intensity",)  # 能耗降低3% is the indicator itself
@@ -160,10 +163,13 @@ def _chained(view: str, subject: re.Match, values: list[Quantity]) -> list[tuple
                 break
             ranged = gap.startswith(("从", "由"))
             from_dated = bool(_DATE_IN_GAP.search(raw) or re.search("去年|上年|今年", raw))
-        elif ranged and _RAISED_TO.fullmatch(gap):
+        elif ranged and (_RAISED_TO.fullmatch(gap) or _TURNED.fullmatch(gap)):
             measures.setdefault(qty.family, out[-1][0] if out else None)
             if out and not from_dated:
                 out.pop()  # 由1121亿元增加到2220亿元: an undated starting point is not a statement
+        elif ranged and re.fullmatch(r"[、和]", gap):
+            edge = qty.end  # one more of the earlier years "分别上升4.9％、5.5％": not a statement
+            continue
         elif not (_CHAIN.fullmatch(gap) or (edge != subject.end() and _THEN.fullmatch(gap))):
             break
         first, edge = False, qty.end
@@ -171,7 +177,8 @@ def _chained(view: str, subject: re.Match, values: list[Quantity]) -> list[tuple
             continue  # 接近700亿元(含高新): the region plus another unit
         measure = measures.pop(qty.family, None)
         if measure is not None:
-            if _FELL.search(gap) and measure not in _NOT_NEGATED:
+            # A fall is a negative change; for a reduction indicator (能耗降低) a rise is.
+            if (_FELL if measure not in _NOT_NEGATED else _ROSE).search(gap):
                 qty = replace(qty, value=-qty.value, high=None if qty.high is None else -qty.high)
             out.append((measure, qty, subject.start()))
     return out

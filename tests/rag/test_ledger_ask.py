@@ -61,3 +61,8 @@ def test_a_single_value_is_a_lookup_only_for_a_followup_turn():
 def test_a_rate_and_an_amount_of_one_indicator_are_two_lookups():
     ask = ledger_ask("2025年赤字率定了多少？赤字规模多大？", followup=True)
     assert [g[0] for g in ask.groups] == ["deficit_ratio", "deficit"]
+
+
+def test_an_outcome_question_may_state_the_target_itself():
+    ask = ledger_ask("河南2025年粮食最后收了多少，达到1300亿斤没有？")
+    assert (ask.mode, ask.regions, ask.year_from) == (OUTCOME, ("河南",), 2025)

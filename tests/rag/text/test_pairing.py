@@ -54,3 +54,12 @@ def test_a_fall_is_a_negative_change_but_an_energy_cut_is_the_indicator_itself()
     view = aligned("单位国内生产总值能耗下降3%左右")
     [(m, q, _)] = subject_values(view, 0, len(view))
     assert (m, q.value > 0) == ("energy_intensity", True)
+
+
+def test_earlier_years_listed_before_turned_to_are_not_this_years_value():
+    view = aligned("单位国内生产总值能耗由前三年分别上升4.9％、5.5％、0.2％，转为下降1.2%")
+    [(m, q, _)] = subject_values(view, 0, len(view))
+    assert (m, float(q.value)) == ("energy_intensity", 1.2)
+    view = aligned("单位国内生产总值能耗上升0.5%")
+    [(m, q, _)] = subject_values(view, 0, len(view))
+    assert float(q.value) == -0.5  # a rise of energy intensity is a negative reduction
