@@ -59,7 +59,7 @@ LEADER_RE = re.compile(r"习近平|总书记|习主席|国家主席")
 # What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告".
 FILLER_RE = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|国家(?!主席)|那份|这份|政府|党的|习近平|总书记|国家主席|主席|总理|所作|作|省|市"
                        rf"|自治区|特区|特别行政区|人大|关于|批准|审议|通过|第?[{_N}]+(?:届|次)|会议"
-                       rf"|[\s,、和与及]|{YEAR_PAT}年?|" + "|".join(place_names()) + ")*")
+                       rf"|[\s,、和与及]|{YEAR_PAT}年?|今年|去年|前年|明年|当年|那年|本年|" + "|".join(place_names()) + ")*")
 
 
 def follows_document(norm: str, start: int) -> bool:

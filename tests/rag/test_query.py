@@ -473,3 +473,10 @@ def test_early_congresses_by_their_short_names(catalog, question, year):
 def test_short_numbers_that_are_not_congresses(catalog):
     assert CONGRESS not in analyze("三大攻坚战取得了什么成效？", catalog).filters.doc_types
     assert "第二十一次" in analyze("党的二十一大报告提出了哪些奋斗目标？", catalog).reason
+
+
+def test_a_province_owns_its_report_across_a_relative_year():
+    docs = [{"doc_id": "p/tj", "year": 2025, "region": "天津", "doc_type": "provincial_government_work_report"},
+            {"doc_id": "n/2025", "year": 2025, "region": "全国", "doc_type": "national_government_work_report"}]
+    plan = analyze("天津今年的报告对低空经济有什么打算？", docs)
+    assert plan.filters.regions == ("天津",) and plan.filters.doc_types == ("provincial_government_work_report",)
