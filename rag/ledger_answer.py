@@ -15,7 +15,7 @@ from typing import Any
 from rag.ledger import ACTUAL, TARGET, Statement
 from rag.ledger_ask import ALL, DISTRICT, LedgerAsk
 from rag.text.indicators import CEILING, MEASURES
-from rag.text.ledger_words import OUTCOME, TIMELINE, VALUE
+from rag.text.ledger_words import DROPPED, OUTCOME, TIMELINE, VALUE
 from rag.text.places import NATIONAL, PROVINCES
 from rag.verdict import verdict, written
 
@@ -156,6 +156,20 @@ def _value(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, An
     return {"refused": False}
 
 
+def _dropped(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
+    """A question asserting a target was dropped, when the report does set it: the premise is
+    corrected with the target cited (and the question, as asked, refused); else None."""
+    year, label = ask.year_from, MEASURES[measure].label
+    target = _best(d.index, d.docs, measure, region, year, TARGET)
+    if target is None:
+        return None
+    n = d.cite(target)
+    place = "" if region == NATIONAL else _region_name(region)
+    d.lines += [REFUSAL, f"（问题的前提与资料不符：{year}年{place}的报告仍然提出了{label}目标{written(target)}[{n}]，"
+                         f"并没有取消：“{target.span}”（《{d.title(target)}》）。）"]
+    return {"refused": True}
+
+
 def _timeline(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
     label, place = MEASURES[measure].label, "" if region == NATIONAL else _region_name(region)
     rows = d.index.statements(indicator=measure, region=region, year_from=ask.year_from, year_to=ask.year_to)
@@ -228,6 +242,8 @@ def ledger_answer(ask: LedgerAsk, index) -> dict[str, Any] | None:
             result = _outcome(d, ask, measure, regions[0])
         elif ask.mode == TIMELINE:
             result = _timeline(d, ask, measure, regions[0])
+        elif ask.mode == DROPPED:
+            result = _dropped(d, ask, measure, regions[0])
         elif ask.mode == VALUE:
             result = _value(d, ask, measure, regions[0]) if len(regions) == 1 else None
         else:

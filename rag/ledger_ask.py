@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ledger import ACTUAL, TARGET
-from rag.text.ledger_words import (ACTUAL_WORDS, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
+from rag.text.ledger_words import (ACTUAL_WORDS, DROPPED, DROPPED_RE, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
                                    NATIONAL_RE, NOT_A_LOOKUP_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
                                    TARGET_WORDS, TIMELINE, TIMELINE_RE, VALUE, VALUE_RE, YEAR_RANGE_RE, YEAR_RE,
                                    asked_measure_groups)
@@ -83,10 +83,14 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
     ordinary answer is the weaker reader of such rewritten questions."""
     norm = normalize_question(question)
     groups = tuple(asked_measure_groups(norm))[:3]
-    if not groups or NOT_A_LOOKUP_RE.search(norm):
+    if not groups:
         return None
     regions = _regions(norm)
     first, last, ranged = _years(norm)
+    if DROPPED_RE.search(norm) and first is not None and len(regions) == 1 and ALL not in regions:
+        return LedgerAsk(DROPPED, groups, regions, first, first, (TARGET,))  # a premise the ledger can check
+    if NOT_A_LOOKUP_RE.search(norm):
+        return None
     if len(regions) > 1 or ALL in regions:
         mode = CROSS
     elif ranged or (TIMELINE_RE.search(norm) and (first is None or first != last)):

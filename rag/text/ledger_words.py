@@ -11,7 +11,7 @@ import re
 
 from rag.text.doctypes import DISTRICT_RE
 
-OUTCOME, TIMELINE, CROSS, VALUE = "outcome", "timeline", "cross_region", "value"
+OUTCOME, TIMELINE, CROSS, VALUE, DROPPED = "outcome", "timeline", "cross_region", "value", "dropped"
 
 _ANY = r"[^，。？?！!]"
 # Measures in the order they are tried: the more specific first (财政收入 before 收入, 赤字率 before 赤字).
@@ -62,6 +62,8 @@ OUTCOME_RE = re.compile(
 # Not a lookup: why, how, or last year's result beside this year's target.
 NOT_A_LOOKUP_RE = re.compile(r"为什么|为何|原因|怎么(?:做|办|安排|部署|实现|看)|如何|哪些措施|举措|依据|意味着"
                              r"|(?:去年|上年|前年|上一年)[^，。？]{0,4}(?:实际|完成|是多少|多少)")
+# A question that asserts a target was dropped: "2024年为什么把失业率目标取消了？"
+DROPPED_RE = re.compile(r"取消|删除|删掉|去掉|拿掉|不再(?:提|设|定|写)|没有再?(?:定|设|提)|放弃了")
 # A single value asked for: 多少, 几, what range or level.
 VALUE_RE = re.compile(r"多少|几(?:个|成|倍)?|什么(?:范围|水平|幅度|程度)|多大|多高|多快|定在|定为")
 TIMELINE_RE = re.compile(r"历年|这几年|那几年|近几年|每年|逐年|各年|历次|以来|怎么变|如何变|变化|走势|趋势|依次|一路")
@@ -120,6 +122,6 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return ()
 
 
-__all__ = ["ACTUAL_WORDS", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
+__all__ = ["ACTUAL_WORDS", "DROPPED", "DROPPED_RE", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
            "NOT_A_LOOKUP_RE", "OUTCOME", "OUTCOME_RE", "REGION_GROUPS", "REGION_GROUP_RE", "SINCE_RE", "TARGET_WORDS", "TIMELINE",
            "TIMELINE_RE", "VALUE", "VALUE_RE", "YEAR_RANGE_RE", "YEAR_RE", "asked_measure_groups", "asked_measures"]

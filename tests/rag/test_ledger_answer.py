@@ -90,3 +90,13 @@ def test_a_followup_about_a_year_whose_report_is_a_gap_is_refused_with_the_reaso
     # This index holds the 2015, 2016, 2019 and 2025 reports: 2017's is a gap in the series.
     a = answer("那2017年呢？", s, index, history=["2015年国家定的经济增长目标是多少？"])
     assert a.refused and "2017年的政府工作报告" in a.answer and "不在语料中" in a.answer
+
+
+def test_a_question_asserting_a_target_was_dropped_is_corrected_with_the_target_cited(real):
+    s, index = real
+    a = answer("2019年为什么把城镇新增就业目标取消了？", s, index)
+    assert a.refused and "问题的前提与资料不符" in a.answer and "1100万人以上" in a.answer
+    assert a.citations[0].doc_id == "national_gwr/cn_gwr_2019"
+    # A target the report does not set is not "corrected": the ordinary answer reads the sources.
+    b = answer("2019年为什么把特别国债的安排取消了？", s, index)
+    assert b.llm != "indicator ledger"
