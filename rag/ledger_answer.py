@@ -15,7 +15,8 @@ from typing import Any
 from rag.ledger import ACTUAL, TARGET, Statement
 from rag.ledger_ask import ALL, DISTRICT, LedgerAsk
 from rag.text.indicators import CEILING, MEASURES
-from rag.text.ledger_words import DROPPED, OUTCOME, TIMELINE, VALUE
+from rag.text.ledger_words import DROPPED, OUTCOME, PREMISE, TIMELINE, VALUE
+from rag.text.quantities import quantities
 from rag.text.places import NATIONAL, PROVINCES
 from rag.verdict import verdict, written
 
@@ -170,6 +171,25 @@ def _dropped(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, 
     return {"refused": True}
 
 
+def _premise(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
+    """A value the question asserts that the report does not state for that indicator and year:
+    corrected first, with the value it does state cited. None when it matches (the ordinary
+    answer explains it) or the ledger has no value to compare with."""
+    [claim] = quantities(ask.asserted)
+    year, label, place = ask.year_from, MEASURES[measure].label, "" if region == NATIONAL else _region_name(region)
+    found = [(k, s) for k in ask.kinds if (s := _best(d.index, d.docs, measure, region, year, k))]
+    if not found or MEASURES[measure].family != claim.family:
+        return None
+    if any(abs(s.base - float(claim.base())) < 1e-9 or (s.base_high and s.base <= float(claim.base()) <= s.base_high)
+           for _, s in found):
+        return None
+    kind, s = found[0]
+    n = d.cite(s)
+    d.lines += [f"问题中的“{ask.asserted}”与资料不符：{year}年{place}{label}{KIND_WORDS[kind]}为{written(s)}[{n}]。",
+                f"见《{d.title(s)}》：“{s.span}”[{n}]"]
+    return {"refused": False}
+
+
 def _timeline(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, Any] | None:
     label, place = MEASURES[measure].label, "" if region == NATIONAL else _region_name(region)
     rows = d.index.statements(indicator=measure, region=region, year_from=ask.year_from, year_to=ask.year_to)
@@ -242,6 +262,8 @@ def ledger_answer(ask: LedgerAsk, index) -> dict[str, Any] | None:
             result = _outcome(d, ask, measure, regions[0])
         elif ask.mode == TIMELINE:
             result = _timeline(d, ask, measure, regions[0])
+        elif ask.mode == PREMISE:
+            result = _premise(d, ask, measure, regions[0])
         elif ask.mode == DROPPED:
             result = _dropped(d, ask, measure, regions[0])
         elif ask.mode == VALUE:

@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 
 from rag.ledger import ACTUAL, TARGET
-from rag.text.ledger_words import (ACTUAL_WORDS, DROPPED, DROPPED_RE, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
+from rag.text.ledger_words import (ACTUAL_WORDS, ASSERTS_RE, DROPPED, DROPPED_RE, PREMISE, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
                                    NATIONAL_RE, NOT_A_LOOKUP_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
                                    TARGET_WORDS, TIMELINE, TIMELINE_RE, VALUE, VALUE_RE, YEAR_RANGE_RE, YEAR_RE,
                                    asked_measure_groups)
 from rag.text.places import NATIONAL, find_other_places, find_provinces
+from rag.text.quantities import quantities
 from rag.text.questions import normalize_question
+from rag.text.vocabulary import in_documents_terms
 
 RELATIVE_RE = re.compile(r"去年|上年|前年|上一年|头一年|明年|今年")
 # 达到1300亿斤没有: the question states the target itself.
@@ -38,6 +40,7 @@ class LedgerAsk:
     year_to: int | None = None
     kinds: tuple[str, ...] = (TARGET,)
     order: str = ""  # "high", "low" or ""
+    asserted: str = ""  # a value the question states (PREMISE), as written there
 
 
 def _regions(norm: str) -> tuple[str, ...]:
@@ -75,6 +78,12 @@ def _kinds(norm: str, mode: str) -> tuple[str, ...]:
     return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
 
 
+def _asserted(question: str) -> str:
+    """The one value with a unit the question states (3%, 1%左右), as written; '' if none or several."""
+    found = [q for q in quantities(question) if q.family in ("%", "人", "元", "粮")]
+    return question[found[0].start:found[0].end] if len(found) == 1 else ""
+
+
 def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
     """The ledger lookup ``question`` asks for, or None when it is not a ledger question.
 
@@ -89,6 +98,12 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
     first, last, ranged = _years(norm)
     if DROPPED_RE.search(norm) and first is not None and len(regions) == 1 and ALL not in regions:
         return LedgerAsk(DROPPED, groups, regions, first, first, (TARGET,))  # a premise the ledger can check
+    if (asserted := _asserted(question)) and ASSERTS_RE.search(norm) and first is not None and first == last \
+            and len(regions) == 1 and ALL not in regions:
+        # The indicator the value is asserted for, read in the reports' words (窟窿 → 赤字率): the first named.
+        named = asked_measure_groups(in_documents_terms(norm)) or list(groups)
+        kinds = _kinds(norm, VALUE) if (TARGET_WORDS.search(norm) or ACTUAL_WORDS.search(norm)) else (TARGET, ACTUAL)
+        return LedgerAsk(PREMISE, (named[0],), regions, first, first, kinds, asserted=asserted)
     if NOT_A_LOOKUP_RE.search(norm):
         return None
     if len(regions) > 1 or ALL in regions:

@@ -11,7 +11,7 @@ import re
 
 from rag.text.doctypes import DISTRICT_RE
 
-OUTCOME, TIMELINE, CROSS, VALUE, DROPPED = "outcome", "timeline", "cross_region", "value", "dropped"
+OUTCOME, TIMELINE, CROSS, VALUE, DROPPED, PREMISE = "outcome", "timeline", "cross_region", "value", "dropped", "premise"
 
 _ANY = r"[^，。？?！!]"
 # Measures in the order they are tried: the more specific first (财政收入 before 收入, 赤字率 before 赤字).
@@ -39,7 +39,7 @@ ASKED_MEASURES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.
     (rf"物价|居民消费价格|CPI|涨价|东西{_ANY}{{0,6}}贵|通胀|通货膨胀|价格", ("cpi", "retail_price")),
     (r"国民生产总值|GNP", ("gnp_growth",)),
     (r"经济总量|经济规模|GDP总量|生产总值总量", ("gdp",)),
-    (rf"GDP|生产总值|经济增速|经济增长|增速|增长目标|经济(?:发展)?速度|增长速度|经济{_ANY}{{0,4}}(?:增长|涨|长|跑)|保8|保八", ("gdp_growth", "gnp_growth")),
+    (rf"GDP|生产总值|经济增速|经济增长|增速|增长目标|经济(?:发展)?速度|增长速度|经济{_ANY}{{0,4}}(?:增长|涨|长|跑|倒退|下滑|萎缩|负增长)|保8|保八", ("gdp_growth", "gnp_growth")),
 ))
 # An amount, not a rate: "赤字规模是多少亿", "进出口总额".
 LEVEL_RE = re.compile(r"总额|总量|规模|多少亿|多少万亿|多少钱|多少斤|多少吨|多少万人")
@@ -64,6 +64,8 @@ NOT_A_LOOKUP_RE = re.compile(r"为什么|为何|原因|怎么(?:做|办|安排|�
                              r"|(?:去年|上年|前年|上一年)[^，。？]{0,4}(?:实际|完成|是多少|多少)")
 # A question that asserts a target was dropped: "2024年为什么把失业率目标取消了？"
 DROPPED_RE = re.compile(r"取消|删除|删掉|去掉|拿掉|不再(?:提|设|定|写)|没有再?(?:定|设|提)|放弃了")
+# The question asserts a value and asks about it: "为什么只定在3%", "倒退了1%左右，报告怎么交代的".
+ASSERTS_RE = re.compile(r"为什么|为何|怎么(?:交代|解释|说|来的)|是这样吗|对吗|没记错|是不是|真的|听说")
 # A single value asked for: 多少, 几, what range or level.
 VALUE_RE = re.compile(r"多少|几(?:个|成|倍)?|什么(?:范围|水平|幅度|程度)|多大|多高|多快|定在|定为")
 TIMELINE_RE = re.compile(r"历年|这几年|那几年|近几年|每年|逐年|各年|历次|以来|怎么变|如何变|变化|走势|趋势|依次|一路")
@@ -122,6 +124,6 @@ def asked_measures(question: str) -> tuple[str, ...]:
     return ()
 
 
-__all__ = ["ACTUAL_WORDS", "DROPPED", "DROPPED_RE", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
+__all__ = ["ACTUAL_WORDS", "ASSERTS_RE", "DROPPED", "DROPPED_RE", "PREMISE", "ALL_PROVINCES_RE", "CROSS", "DISTRICT_RE", "HIGHEST_RE", "LOWEST_RE", "NATIONAL_RE",
            "NOT_A_LOOKUP_RE", "OUTCOME", "OUTCOME_RE", "REGION_GROUPS", "REGION_GROUP_RE", "SINCE_RE", "TARGET_WORDS", "TIMELINE",
            "TIMELINE_RE", "VALUE", "VALUE_RE", "YEAR_RANGE_RE", "YEAR_RE", "asked_measure_groups", "asked_measures"]

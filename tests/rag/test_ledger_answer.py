@@ -100,3 +100,12 @@ def test_a_question_asserting_a_target_was_dropped_is_corrected_with_the_target_
     # A target the report does not set is not "corrected": the ordinary answer reads the sources.
     b = answer("2019年为什么把特别国债的安排取消了？", s, index)
     assert b.llm != "indicator ledger"
+
+
+def test_a_value_the_question_asserts_wrongly_is_corrected_with_the_stated_one_cited(real):
+    s, index = real
+    a = answer("2019年国家为什么把经济增长目标降到了5%？", s, index)
+    assert not a.refused and a.answer.startswith("问题中的“5%”与资料不符") and "6%－6.5%" in a.answer
+    assert a.citations[0].doc_id == "national_gwr/cn_gwr_2019"
+    # A value the report does state is not "corrected": the ordinary answer explains it.
+    assert answer("2019年国家为什么把经济增长目标定在6%－6.5%？", s, index).llm != "indicator ledger"
