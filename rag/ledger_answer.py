@@ -36,19 +36,21 @@ class _Draft:
     citations: list[dict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
 
-    def cite(self, s: Statement, verdict_label: str = "") -> int:
-        """The [n] of ``s`` (a new citation the first time), and its table row."""
+    def cite(self, s: Statement, verdict_label: str = "", *, clause: bool = False) -> int:
+        """The [n] of ``s`` (a new citation the first time), and its table row. The quote is the
+        statement's span, or with ``clause`` the span to the end of its clause (…7%以上、力争8%)."""
+        doc, para = self.docs.get(s.doc_id, {}), self.index.paragraph(s.doc_id, s.n)
+        quote = _clause(para.text, s.span) if clause and para else s.span
         for c in self.citations:
-            if c["doc_id"] == s.doc_id and c["paragraph"] == s.n and c["quote"] == s.span:
+            if c["doc_id"] == s.doc_id and c["paragraph"] == s.n and c["quote"] == quote:
                 n = c["n"]
                 break
         else:
-            doc, para = self.docs.get(s.doc_id, {}), self.index.paragraph(s.doc_id, s.n)
             n = len(self.citations) + 1
             self.citations.append({"n": n, "doc_id": s.doc_id, "source": doc.get("source", ""),
                                    "title": doc.get("title", ""), "year": doc.get("year"), "paragraph": s.n,
                                    "section": " › ".join(para.section) if para else "",
-                                   "text": para.text if para else s.span, "quote": s.span})
+                                   "text": para.text if para else s.span, "quote": quote})
         self.rows.append({"region": s.region, "year": s.year, "indicator": s.indicator, "label": s.label,
                           "kind": s.kind, "value": s.value, "value_high": s.value_high, "unit": s.unit,
                           "qualifier": s.qualifier, "text": s.span, "doc_id": s.doc_id, "paragraph": s.n,
@@ -57,6 +59,17 @@ class _Draft:
 
     def title(self, s: Statement) -> str:
         return self.docs.get(s.doc_id, {}).get("title") or s.doc_id
+
+
+def _clause(text: str, span: str) -> str:
+    """``span`` extended to the end of its clause in ``text`` (the next ；。 or line end)."""
+    start = text.find(span)
+    if start < 0:
+        return span
+    end = start + len(span)
+    while end < len(text) and text[end] not in "；;。！？\n" and end - start < 120:
+        end += 1
+    return text[start:end]
 
 
 def _region_name(region: str) -> str:
@@ -143,8 +156,8 @@ def _value(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, An
     found = {k: _best(d.index, d.docs, measure, region, year, k) for k in ask.kinds}
     missing = [k for k, s in found.items() if s is None]
     homes = {k: year if k == TARGET else year + 1 for k in missing}
-    if missing and all(_report_of(d.docs, region, home) is None and _series_spans(d.docs, region, home)
-                       for home in homes.values()):
+    if missing and ask.followup and all(_report_of(d.docs, region, home) is None and _series_spans(d.docs, region, home)
+                                        for home in homes.values()):
         k = missing[0]
         d.lines += [REFUSAL, f"（{year}年{place}{label}的{KIND_WORDS[k]}数值应见于{homes[k]}年的政府工作报告，"
                              "而那一份不在语料中。）"]
@@ -152,8 +165,9 @@ def _value(d: _Draft, ask: LedgerAsk, measure: str, region: str) -> dict[str, An
     if missing:
         return None  # the ordinary answer reads the documents
     for kind, s in found.items():
-        n = d.cite(s)
-        d.lines.append(f"{year}年{place}{label}{KIND_WORDS[kind]}为{written(s)}[{n}]：“{s.span}”（《{d.title(s)}》）")
+        n = d.cite(s, clause=True)
+        d.lines.append(f"{year}年{place}{label}{KIND_WORDS[kind]}为{written(s)}[{n}]：“{d.citations[n - 1]['quote']}”"
+                       f"（《{d.title(s)}》）")
     return {"refused": False}
 
 

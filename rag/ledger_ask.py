@@ -41,6 +41,7 @@ class LedgerAsk:
     kinds: tuple[str, ...] = (TARGET,)
     order: str = ""  # "high", "low" or ""
     asserted: str = ""  # a value the question states (PREMISE), as written there
+    followup: bool = False  # asked as a follow-up turn
 
 
 def _regions(norm: str) -> tuple[str, ...]:
@@ -76,6 +77,20 @@ def _kinds(norm: str, mode: str) -> tuple[str, ...]:
     if mode == VALUE and not target and not actual:
         return (ACTUAL,) if re.search(r"了多少|一共|全年|总共", norm) else (TARGET,)
     return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
+
+
+_ASKING = re.compile(r"多少|几|什么|哪|吗|呢|如何|怎么")
+
+
+# Not one year's value of a report's indicator: an average, a share of a fund, another kind of document.
+_NOT_A_VALUE = re.compile(r"平均|年均|每年|累计|补充资本|以旧换新|习近平|讲话|贺词|茶话会|大会|党的|十[一二三四五六七八九]?大|峰会|论坛")
+
+
+def _single_ask(norm: str, groups: tuple) -> bool:
+    """One indicator of a government work report, asked once ("2019年GDP增长目标是多少？"):
+    a lookup answers all of it."""
+    return len(groups) == 1 and len(_ASKING.findall(norm)) == 1 and norm.count("?") <= 1 \
+        and not _NOT_A_VALUE.search(norm) and not set(groups[0]) & {"special_treasury", "special_bonds"}
 
 
 def _asserted(question: str) -> str:
@@ -114,13 +129,13 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
                                                             or _ASSERTED_VALUE.search(norm)):
         mode = OUTCOME
         last = first
-    elif followup and first is not None and first == last and VALUE_RE.search(norm) \
+    elif (followup or _single_ask(norm, groups)) and first is not None and first == last and VALUE_RE.search(norm) \
             and not RELATIVE_RE.search(norm) and not find_other_places(norm):
         mode = VALUE
     else:
         return None
     order = "high" if HIGHEST_RE.search(norm) else "low" if LOWEST_RE.search(norm) else ""
-    return LedgerAsk(mode, groups, regions, first, last, _kinds(norm, mode), order)
+    return LedgerAsk(mode, groups, regions, first, last, _kinds(norm, mode), order, followup=followup)
 
 
 __all__ = ["ALL", "DISTRICT", "LedgerAsk", "ledger_ask"]
