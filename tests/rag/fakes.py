@@ -51,6 +51,11 @@ class FakeIndex:
     def paragraphs(self, doc_id: str) -> list[Paragraph]:
         return list(self.docs[doc_id].paragraphs) if doc_id in self.docs else []
 
+    def statements(self, **where) -> list:
+        """No indicator ledger: answer-stage tests exercise the ordinary path (the ledger's own
+        tests run on a real index)."""
+        return []
+
 
 def plan_for(question: str, **fields) -> QueryPlan:
     """A real QueryPlan that searches for ``question`` as it is (``fields`` override)."""

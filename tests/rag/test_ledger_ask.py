@@ -24,9 +24,8 @@ def test_ledger_questions_in_users_words(question, mode, first_group, regions, y
         mode, first_group, regions, years, kinds)
 
 
-@pytest.mark.parametrize("question", ["十九大报告提出了哪些战略？", "2024年和2025年的增长目标分别是多少？",
-                                      "二十大报告说到2035年人均GDP要达到什么水平？", "上一届政府这五年物价平均一年涨多少？",
-                                      "2025年赤字率定了多少？赤字规模多大？"])
+@pytest.mark.parametrize("question", ["2025年国内生产总值增长目标是多少？", "十九大报告提出了哪些战略？",
+                                      "2024年和2025年的增长目标分别是多少？", "二十大报告说到2035年人均GDP要达到什么水平？"])
 def test_ordinary_questions_are_not_ledger_lookups(question):
     assert ledger_ask(question) is None
 
@@ -48,11 +47,12 @@ def test_questions_the_ledger_cannot_answer_alone_go_the_ordinary_way(question):
     assert ledger_ask(question) is None
 
 
-def test_a_single_value_asked_once_or_in_a_followup_is_a_lookup():
+def test_a_single_value_is_a_lookup_only_for_a_followup_turn():
     from rag.text.ledger_words import VALUE
     question = "1994年李鹏作报告时，经济速度打算控制在什么范围？"
-    assert ledger_ask(question).mode == VALUE and ledger_ask("2016年经济增速落在了什么水平？").kinds == (ACTUAL,)
-    assert ledger_ask("2025年赤字率定了多少？赤字规模多大？") is None  # two asks: the ordinary answer takes both
+    assert ledger_ask(question) is None
+    assert ledger_ask("2016年经济增速落在了什么水平？", followup=True).kinds == (ACTUAL,)
+    assert ledger_ask("上一届政府这五年物价平均一年涨多少？", followup=True) is None
     ask = ledger_ask(question, followup=True)
     assert (ask.mode, ask.groups[0][0], ask.year_from, ask.kinds) == (VALUE, "gdp_growth", 1994, (TARGET,))
     assert ledger_ask("1987年全国一共收了多少粮食？", followup=True).kinds == (ACTUAL,)
