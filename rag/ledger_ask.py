@@ -79,16 +79,6 @@ def _kinds(norm: str, mode: str) -> tuple[str, ...]:
     return (TARGET, ACTUAL) if target and actual else (ACTUAL,) if actual else (TARGET,)
 
 
-# Not one year's value of a report's indicator: an average, a share of a fund, another kind of document.
-_NOT_A_VALUE = re.compile(r"平均|年均|每年|累计|补充资本|以旧换新|习近平|讲话|贺词|茶话会|大会|党的|十[一二三四五六七八九]?大|峰会|论坛")
-
-
-def _one_value(norm: str, groups: tuple) -> bool:
-    """One year's value of a report's indicator, not an average, a fund's share or another
-    kind of document."""
-    return not _NOT_A_VALUE.search(norm) and not set(groups[0]) & {"special_treasury", "special_bonds"}
-
-
 def _asserted(question: str) -> str:
     """The one value with a unit the question states (3%, 1%左右), as written; '' if none or several."""
     found = [q for q in quantities(question) if q.family in ("%", "人", "元", "粮")]
@@ -125,7 +115,7 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
                                                             or _ASSERTED_VALUE.search(norm)):
         mode = OUTCOME
         last = first
-    elif followup and _one_value(norm, groups) and first is not None and first == last and VALUE_RE.search(norm) \
+    elif followup and first is not None and first == last and VALUE_RE.search(norm) \
             and not RELATIVE_RE.search(norm) and not find_other_places(norm):
         mode = VALUE
     else:

@@ -52,7 +52,6 @@ def test_a_single_value_is_a_lookup_only_for_a_followup_turn():
     question = "1994年李鹏作报告时，经济速度打算控制在什么范围？"
     assert ledger_ask(question) is None
     assert ledger_ask("2016年经济增速落在了什么水平？", followup=True).kinds == (ACTUAL,)
-    assert ledger_ask("上一届政府这五年物价平均一年涨多少？", followup=True) is None
     ask = ledger_ask(question, followup=True)
     assert (ask.mode, ask.groups[0][0], ask.year_from, ask.kinds) == (VALUE, "gdp_growth", 1994, (TARGET,))
     assert ledger_ask("1987年全国一共收了多少粮食？", followup=True).kinds == (ACTUAL,)
