@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rag.ledger import Statement
-from rag.text.quantities import SCALES, UNIT_FAMILY
+from rag.text.quantities import SCALES, UNIT_FAMILY, split_unit
 
 GOLD_DIR = Path(__file__).parent / "gold"
 FIELDS = ("indicator", "year", "kind", "value", "unit", "qualifier")
@@ -34,15 +34,12 @@ def base_value(value: float | None, unit: str) -> float | None:
     """``value`` in base units (1.4 万亿斤 → 1.4e12), None for None."""
     if value is None:
         return None
-    scale = next((s for s in ("万亿", "亿", "万", "千") if unit.startswith(s) and unit[len(s):] in UNIT_FAMILY), "")
-    return float(value) * float(SCALES[scale])
+    return float(value) * float(SCALES[split_unit(unit)[0]])
 
 
 def _family(unit: str) -> str:
-    for scale in ("万亿", "亿", "万", "千", ""):
-        if unit.startswith(scale) and unit[len(scale):] in UNIT_FAMILY:
-            return UNIT_FAMILY[unit[len(scale):]]
-    return unit
+    base = split_unit(unit)[1]
+    return UNIT_FAMILY.get(base, base)
 
 
 def _key(indicator: str, year: int, kind: str, value, high, unit: str, qualifier: str) -> tuple:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from rag.text.indicators import MEASURES
 from rag.text.normalize import looks_traditional, to_simplified
 from rag.text.numerals import year_digits_to_arabic
+from rag.text.years import RELATIVE_YEARS
 from rag.text.pairing import SUBJECT_RE, subject_values
 from rag.text.quantities import Quantity, aligned
 from rag.text.sentences import FULL_STOPS
@@ -47,7 +48,7 @@ _REVIEW_HEADING = re.compile(r"回顾|过去一年|过去五年|一年来|成就
 _PLAN_HEADING = re.compile(r"总体要求|预期目标|工作任务|主要任务|重点工作|重点任务|今年|安排|草案|计划|主要目标|工作建议|政策取向")
 # A year the value is about: not a base year (比2010年) nor the start of a period (2012年以来).
 _YEAR_RE = re.compile(r"(?<![比较自从与])(?:(?<![\d.])(1[89]\d\d|20\d\d)|([〇○零一二三四五六七八九]{4}))(?=年(?!以来|来))")
-_RELATIVE = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "一年来": -1}
+_RELATIVE = RELATIVE_YEARS | {"一年来": -1}
 _RELATIVE_RE = re.compile("|".join(_RELATIVE))
 _OTHER_UNIT = re.compile(r"\s*(?:高新区|开发区|经开区|新区|[^\s，,。]{1,3}(?:州|县)(?:GDP|地区生产总值))")
 _PLAN_YEAR = re.compile(r"到(?:19|20)\d\d年")  # 到2020年全面建成…: a horizon, not the date of what follows
@@ -192,13 +193,9 @@ def _year_and_kind(before: str, earlier: str, report_year: int, review: bool | N
 
 def _last_date(text: str, report_year: int) -> int | None:
     """The year named last in ``text``: an explicit year or a relative one (去年 → report year − 1)."""
-    found = [(m.start(), int(m.group(1)) if m.group(1) else _cn_year(m.group(2))) for m in _YEAR_RE.finditer(text)]
+    found = [(m.start(), int(year_digits_to_arabic(m.group(1) or m.group(2)))) for m in _YEAR_RE.finditer(text)]
     found += [(m.start(), report_year + _RELATIVE[m.group()]) for m in _RELATIVE_RE.finditer(_COMPARED.sub("", text))]
     return max(found)[1] if found else None
-
-
-def _cn_year(token: str) -> int:
-    return int(token.translate(str.maketrans("〇○零一二三四五六七八九", "000123456789")))
 
 
 def _num(value: Decimal | None) -> float | None:

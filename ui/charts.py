@@ -13,7 +13,7 @@ from html import escape
 from typing import Any, NamedTuple
 
 from rag.text.places import NATIONAL, PROVINCE_LEVEL
-from rag.text.quantities import SCALES, written_value
+from rag.text.quantities import SCALES, split_unit, written_value
 from rag.types import Table, TableRow
 
 KIND_LABELS = {"target": "目标", "actual": "实际"}
@@ -49,11 +49,9 @@ class _Point(NamedTuple):
 
 
 def _split_unit(unit: str) -> tuple[float, str]:
-    """(scale, base unit): 万亿元 → (1e12, 元); % → (1, %)."""
-    for prefix in ("万亿", "亿", "万", "千"):
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return float(SCALES[prefix]), unit[len(prefix):]
-    return 1.0, unit
+    """(scale factor, base unit): 万亿元 → (1e12, 元); % → (1, %)."""
+    scale, base = split_unit(unit)
+    return float(SCALES[scale]), base
 
 
 def _points(table: Table) -> tuple[str, list[_Point], int]:

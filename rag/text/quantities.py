@@ -122,10 +122,18 @@ def quantities(text: str, *, folded: bool = False) -> list[Quantity]:
     return found
 
 
+def split_unit(unit: str) -> tuple[str, str]:
+    """(scale, base unit) of a unit as written: 万亿元 → ("万亿", "元"), % → ("", "%")."""
+    for scale in ("万亿", "亿", "万", "千"):
+        if unit.startswith(scale) and unit[len(scale):] in UNIT_FAMILY:
+            return scale, unit[len(scale):]
+    return "", unit
+
+
 def written_value(text: str) -> str:
     """The last value of ``text`` as written there (国内生产总值增长５％左右 → ５％左右); '' if none."""
     found = quantities(text)
     return text[found[-1].start:found[-1].end] if found else ""
 
 
-__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "number_value", "quantities", "written_value"]
+__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "number_value", "quantities", "split_unit", "written_value"]
