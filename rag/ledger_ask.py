@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ledger import ACTUAL, TARGET
+from rag.text.doctypes import CONGRESS_RE
 from rag.text.ledger_words import (ACTUAL_WORDS, ASSERTS_RE, DROPPED, DROPPED_RE, PREMISE, ALL_PROVINCES_RE, CROSS, DISTRICT_RE, HIGHEST_RE, LOWEST_RE,
                                    NATIONAL_RE, NOT_A_LOOKUP_RE, OUTCOME, OUTCOME_RE, REGION_GROUP_RE, REGION_GROUPS, SINCE_RE,
                                    TARGET_WORDS, TIMELINE, TIMELINE_RE, VALUE, VALUE_RE, YEAR_RANGE_RE, YEAR_RE,
@@ -21,6 +22,9 @@ from rag.text.questions import normalize_question
 from rag.text.vocabulary import in_documents_terms
 
 RELATIVE_RE = re.compile(r"去年|上年|前年|上一年|头一年|明年|今年")
+# Several values of one indicator ("中央和地方各自多少", "区里和高新区分别是多少"): the ledger
+# holds totals, so a single-value lookup would answer another question.
+_PARTS_RE = re.compile(r"各自|分别|各是|各有|各为")
 # 达到1300亿斤没有: the question states the target itself.
 _ASSERTED_VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万亿|亿|万)")
 DISTRICT = "district"  # the district speech's region, resolved against the catalog
@@ -93,7 +97,8 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
     ordinary answer is the weaker reader of such rewritten questions."""
     norm = normalize_question(question)
     groups = tuple(asked_measure_groups(norm))[:3]
-    if not groups:
+    # A party congress report sets no yearly targets: "十八大定的到2020年的目标" is not the 2020 report's.
+    if not groups or CONGRESS_RE.search(norm):
         return None
     regions = _regions(norm)
     first, last, ranged = _years(norm)
@@ -116,7 +121,7 @@ def ledger_ask(question: str, *, followup: bool = False) -> LedgerAsk | None:
         mode = OUTCOME
         last = first
     elif followup and first is not None and first == last and VALUE_RE.search(norm) \
-            and not RELATIVE_RE.search(norm) and not find_other_places(norm):
+            and not RELATIVE_RE.search(norm) and not find_other_places(norm) and not _PARTS_RE.search(norm):
         mode = VALUE
     else:
         return None

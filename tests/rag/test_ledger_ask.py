@@ -67,3 +67,11 @@ def test_a_rate_and_an_amount_of_one_indicator_are_two_lookups():
 def test_an_outcome_question_may_state_the_target_itself():
     ask = ledger_ask("河南2025年粮食最后收了多少，达到1300亿斤没有？")
     assert (ask.mode, ask.regions, ask.year_from) == (OUTCOME, ("河南",), 2025)
+
+
+def test_congress_reports_and_several_parts_are_not_ledger_lookups():
+    # A party congress sets horizons, not a year's targets: "到2020年" is not the 2020 report.
+    assert ledger_ask("十八大定的到2020年的目标里，经济和老百姓收入要长到什么程度？") is None
+    # The ledger holds totals: the parts of a deficit go the ordinary way, the total does not.
+    assert ledger_ask("2016年国家的赤字一共安排了，中央和地方各自多少?", followup=True) is None
+    assert ledger_ask("2016年国家的赤字一共安排了多少？", followup=True).mode == "value"
