@@ -20,15 +20,19 @@ from typing import Any, Iterable
 from rag.scope import drop_mention
 from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE
 from rag.text.indicators import ECONOMIC_RE
+from rag.text.asks import YEAR, asked_kind
 from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
+from rag.text.recognizers import quoted_phrases
+from rag.text.turns import NATIONAL_WORD_RE, anaphora, scope_spans, scope_words, topic_before_ask
 from rag.text.vocabulary import topic_span, topics
 from rag.text.years import RANGE_RE, year_mentions
 
 # The framing of a follow-up turn around the new year/region.
 _LEAD = re.compile(r"^(?:那么|那|还有|再看看|再看|换成|如果是|改成|请问)")
 # Words a year/region follow-up may keep without asking anything new ("那2023年定的目标呢").
-_SAME_ASK = re.compile(r"定的目标|的目标|目标|的数据|的数|的情况")
+_SAME_ASK = re.compile(r"定的目标|的目标|目标|的数据|的数|的情况|定的是多少|定了多少|定的是|是多少|多少|是什么"
+                       r"|的报告里|的报告|报告里|报告")
 _TAIL = re.compile(r"(?:的情况|怎么样|如何|看看|看一下|来看|呢|的)*[?？。!！\s]*$")
 
 
@@ -77,8 +81,8 @@ def _offset(found: re.Match[str]) -> int:
 
 _YEAR_IN = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
 _PARTS_TURN = re.compile(r"^(?:那么|那)?(?:分别|各自|各)(?:是|都是)?(?:多少|什么|呢|怎么样|如何)?[?？。\s]*$")
-_NAMED_PARTS = re.compile(r"^[^，。？]{2,12}?(?:分别|各自|各是|各有)[^，。？]{0,6}[?？。\s]*$")
-_WIDER_TURN = re.compile(r"^(?:那么|那)?(?:放到|换成|看看|拿)?全国(?:来看|看|范围|层面|的|是多少|呢|怎么样)*[?？。\s]*$")
+_NAMED_PARTS = re.compile(r"^[^，。？]{2,12}?(?:分别|各自|各是|各有|各(?=多少|占|为))[^，。？]{0,6}[?？。\s]*$")
+_WIDER_TURN = re.compile(r"^(?:那么|那)?(?:放到|换成|看看|拿)?(?:全国|国家|国务院|中央)(?:来看|看|范围|层面|的|是多少|呢|怎么样|报告|定的)*[?？。\s]*$")
 _OUTCOME_TURN = re.compile(r"(?:目标|任务)?(?:达到|实现|完成|做到|达标)(?:了没有|没有|了吗|了么|得怎么样|得如何|了没)"
                            r"|(?:最后|最终|实际|到底)[^，。？]{0,6}?(?:多少|怎么样|呢|如何|几)|实际呢|结果呢|兑现了吗")
 _TARGET_WORDS = re.compile(r"预期目标|目标|计划|打算|希望|准备|想要|想|要|定的|定了|定为|定在")
@@ -141,7 +145,7 @@ def _outcome_turn(norm: str, previous: str) -> str | None:
 def _topic_turn(norm: str, previous: str) -> str | None:
     """``那财政赤字呢``: the previous question about another indicator."""
     found = _TOPIC_TURN.match(norm)
-    topic = (found.group(1) or found.group(2)) if found else ""
+    topic = re.sub(r"(?:的)?(?:目标|指标)$", "", (found.group(1) or found.group(2)) if found else "")
     if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic) or topic in _PLAIN_TOPICS):
         return None
     span = topic_span(previous)
@@ -154,6 +158,9 @@ def _topic_turn(norm: str, previous: str) -> str | None:
     return previous[:span[0]] + topic + previous[tail.end() if tail else span[1]:]
 
 
+_HORIZON = re.compile(r"(?:到|至)?(?<![\d.])(?:1[89]|20)\d\d年(?:的)?")
+
+
 def _congress_turn(norm: str, previous: str) -> str | None:
     """``十五大呢？`` after a question about 十八大: the same question about that congress."""
     found = CONGRESS_RE.search(norm)
@@ -161,23 +168,68 @@ def _congress_turn(norm: str, previous: str) -> str | None:
     rest = _TAIL.sub("", _LEAD.sub("", (norm[:found.start()] + norm[found.end():]).strip())) if found else "x"
     if not before or len(re.sub(r"[的]", "", _SAME_ASK.sub("", rest))) > 1:
         return None
-    return previous[:before.start()] + found.group(0) + previous[before.end():]
+    # Each congress looks to its own horizon (十八大: 2020年, 十五大: 2010年): the years go.
+    return _HORIZON.sub("", previous[:before.start()] + found.group(0) + previous[before.end():])
 
 
-def _condense_one(question: str, previous: str) -> str:
-    norm = normalize_question(question)
-    for rule in (_relative_turn, _parts_turn, _wider_turn, _outcome_turn, _congress_turn):
-        if (rewritten := rule(norm, previous)) is not None:
-            return rewritten
-    if not _is_follow_up(norm):
-        return _topic_turn(norm, previous) or question
+# One group of counterparts: "地方呢？" after a question about 中央财政赤字 asks the other part.
+_COUNTERPARTS = (("中央", "地方"), ("城镇居民", "农村居民"), ("城镇", "农村"), ("出口", "进口"),
+                 ("第一产业", "第二产业", "第三产业"), ("农业", "工业", "服务业"))
+_COUNTERPART_TURN = re.compile(r"^(?:那么|那|还有)?(.{2,4}?)(?:的情况|的|是多少|多少|呢)+[?？。\s]*$")
+
+
+def _counterpart_turn(norm: str, previous: str) -> str | None:
+    """``地方呢`` after ``2016年中央财政赤字是多少``: the same question about the other part."""
+    found = _COUNTERPART_TURN.match(norm)
+    word = found.group(1) if found else ""
+    for group in _COUNTERPARTS:
+        if word in group and (other := next((w for w in group if w != word and w in previous), None)):
+            return previous.replace(other, word, 1)
+    return None
+
+
+def _leaning_turn(norm: str, previous: str) -> str | None:
+    """A turn that asks something new and leans on the previous question for the rest:
+    ``2025年那次在哪开的`` (its topic), ``城镇新增就业目标是多少`` (its scope), ``为什么定
+    这个数`` (both). None for a turn that stands on its own."""
+    if len(norm) > 24 or asked_kind(norm) == YEAR or quoted_phrases(norm):
+        return None
+    refs = anaphora(norm)
+    own = [sp for sp in scope_spans(norm) if not any(s <= sp[0] < e for s, e in refs)]
+    if refs:
+        # Only a year or region named outright moves the subject; "比去年高吗" compares with it.
+        moved = [sp for sp in _spans(norm)[0] if _YEAR_IN.match(norm, sp[0])] + _spans(norm)[1]
+        kept = "".join(ch for k, ch in enumerate(norm) if not any(s <= k < e for s, e in refs + moved))
+        named = "".join(norm[s:e] for s, e in sorted(moved))
+        return _with_scope(topic_before_ask(previous), named) + "，" + _LEAD.sub("", kept)
+    if own:
+        return None
+    if topics(norm) or ECONOMIC_RE.search(norm):
+        return f"{scope}{norm}" if (scope := scope_words(previous)) else None
+    return f"{topic_before_ask(previous)}，{norm}" if len(norm) <= 14 else None
+
+
+def _with_scope(previous: str, norm: str) -> str:
+    """``previous`` with the years and regions ``norm`` names put in place of its own;
+    a province replaces the previous question's national words (国家的报告 → 湖北的报告)."""
     years, regions = _spans(norm)
     text = normalize_question(previous)
     if years:
         text = _substitute(text, _spans(text)[0], "和".join(norm[s:e] for s, e in years))
     if regions:
-        text = _substitute(text, _spans(text)[1], "和".join(norm[s:e] for s, e in regions))
+        spans = _spans(text)[1] or [m.span() for m in NATIONAL_WORD_RE.finditer(text)]
+        text = _substitute(text, spans, "和".join(norm[s:e] for s, e in regions))
     return text
+
+
+def _condense_one(question: str, previous: str) -> str:
+    norm = normalize_question(question)
+    for rule in (_relative_turn, _parts_turn, _counterpart_turn, _wider_turn, _outcome_turn, _congress_turn):
+        if (rewritten := rule(norm, previous)) is not None:
+            return rewritten
+    if not _is_follow_up(norm):
+        return _topic_turn(norm, previous) or _leaning_turn(norm, normalize_question(previous)) or question
+    return _with_scope(previous, norm)
 
 
 def _user_turns(history: Iterable[Any]) -> list[str]:

@@ -354,9 +354,33 @@ def test_condense_chains_turns_and_accepts_history_shapes():
 
 
 def test_standalone_questions_are_left_alone():
-    assert condense("赤字率是多少？", ["2024年GDP目标是多少"]) == "赤字率是多少？"
     assert condense("2023年的赤字率是多少", ["2024年GDP目标是多少"]) == "2023年的赤字率是多少"
     assert condense("那2023年呢", []) == "那2023年呢"
+    # A question of its own scope, a question about when a phrase first appears, a quoted phrase.
+    assert condense("十九大报告讲了什么？", ["2024年GDP目标是多少"]) == "十九大报告讲了什么？"
+    assert condense("共同富裕是哪年开始提的？", ["2024年GDP目标是多少"]) == "共同富裕是哪年开始提的？"
+    assert condense("广东省政府工作报告里的“百千万工程”是什么？", ["2024年GDP目标是多少"]).startswith("广东省")
+
+
+@pytest.mark.parametrize("turn, previous, standalone", [
+    # A new indicator without a scope of its own keeps the conversation's scope.
+    ("赤字率是多少？", "2024年GDP目标是多少", "2024年赤字率是多少?"),
+    ("城镇新增就业目标是多少？", "2024年国家的经济增长目标是多少？", "2024年国家城镇新增就业目标是多少?"),
+    # A new ask about the same subject keeps its topic: anaphora (那次, 这个数) or a bare ask.
+    ("2025年那次在哪开的？", "2023年那次上合组织峰会是哪个国家当东道主？", "2025年那次上合组织峰会，在哪开的?"),
+    ("为什么定这个数？", "2024年国家的经济增长目标是多少？", "2024年国家的经济增长目标，为什么定?"),
+    ("这个数比去年高吗？", "2025年粮食产量目标是多少？", "2025年粮食产量目标，比去年高吗?"),
+    ("具体有哪些措施？", "2024年国家怎么稳就业？", "2024年国家稳就业，具体有哪些措施?"),
+    # A year with a plain ask, a province in place of the national words, the other part.
+    ("那2019年定的是多少？", "2024年国家的经济增长目标是多少？", "2019年国家的经济增长目标是多少?"),
+    ("湖北呢？", "2024年国家的经济增长目标是多少？", "2024年湖北的经济增长目标是多少?"),
+    ("地方呢？", "2016年中央财政赤字是多少？", "2016年地方财政赤字是多少？"),
+    ("其中中央和地方各多少？", "2016年财政赤字一共安排了多少？", "2016年财政赤字一共安排了，其中中央和地方各多少?"),
+    ("那国家的呢？", "广东今年经济增长目标是多少？", "全国今年经济增长目标是多少?"),
+    ("那十七大报告呢？", "十八大报告提出了什么奋斗目标？", "十七大报告提出了什么奋斗目标？"),
+])
+def test_a_follow_up_leans_on_the_previous_question_for_what_it_omits(turn, previous, standalone):
+    assert condense(turn, [previous]) == standalone
 
 
 # ---- the project's evaluation set -------------------------------------------------
@@ -446,7 +470,7 @@ def test_that_district_means_the_district_speech(catalog):
     ("再往前两年呢？", "1995年经济速度打算控制在什么范围？", "1993年经济速度打算控制在什么范围？"),
     ("中央和地方各自多少？", "2016年国家的赤字一共安排了多少？", "2016年国家的赤字一共安排了，中央和地方各自多少?"),
     ("换成广东看看", "四川今年经济打算涨多快？", "广东今年经济打算涨多快?"),
-    ("十五大呢？", "十八大定的到2020年的目标是什么？", "十五大定的到2020年的目标是什么？"),
+    ("十五大呢？", "十八大定的到2020年的目标是什么？", "十五大定的目标是什么？"),  # each congress its own horizon
     ("那2023年定的目标呢？", "浙江今年经济想涨多少？", "浙江2023年经济想涨多少?"),
     ("那消费呢？", "2022年全区规模以上工业增加值打算涨多少？", "2022年全区消费打算涨多少？"),
     ("那消费呢？", "那个区2022年大点的工业企业产值打算涨多少？", "那个区2022年消费打算涨多少？"),

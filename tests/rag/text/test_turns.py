@@ -1,0 +1,24 @@
+"""rag.text.turns: scope, topic and anaphora of a question, as follow-ups lean on them."""
+from rag.text.turns import anaphora, scope_words, topic_before_ask
+
+
+def test_scope_words_are_read_before_the_ask():
+    assert scope_words("2019年国家报告里城镇新增就业目标是多少？") == "2019年国家报告"
+    assert scope_words("北京今年物价涨幅打算控制在多少？") == "北京今年"
+    # "哪个国家" asks; it does not scope the question to the national report.
+    assert scope_words("2023年那次上合组织峰会是哪个国家当东道主？") == "2023年"
+    assert scope_words("为什么定这个数？") == ""
+
+
+def test_topic_is_what_comes_before_the_ask_or_after_a_how():
+    assert topic_before_ask("2023年那次上合组织峰会是哪个国家当东道主？") == "2023年那次上合组织峰会"
+    assert topic_before_ask("2024年国家的经济增长目标是多少？") == "2024年国家的经济增长目标"
+    assert topic_before_ask("2024年国家怎么稳就业？") == "2024年国家稳就业"
+    assert topic_before_ask("谁作的报告？") == "谁作的报告"  # the ask comes first: the whole question
+
+
+def test_anaphora_point_back_but_the_district_speech_does_not():
+    text = "那次峰会习近平讲了什么？"
+    assert [text[s:e] for s, e in anaphora(text)] == ["那次峰会"]
+    assert anaphora("那个区2022年的生产总值目标是多少？") == []
+    assert anaphora("其中中央财政赤字是多少？") == []
