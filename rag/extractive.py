@@ -16,6 +16,7 @@ from rag.text.asks import NUMBER, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
 from rag.text.vocabulary import names_topic, topics
+from rag.text.words import named_before
 from rag.types import Evidence
 
 # A question in several parts ("赤字率是多少？财政赤字总额呢？") gets a sentence per part.
@@ -56,7 +57,9 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     asked = topics(question)
     if not any(on_topic(question, paragraphs[i].text[a:b]) or answers_topic(question, asked, paragraphs[i].text[a:b])
                for _, i, (a, b) in scored):
-        return []
+        scored = _lead_answers(question, paragraphs, scored)
+        if not scored:
+            return []
     if asked and asked_kind(question) == NUMBER and not any(
             names_topic(t, paragraphs[i].text[a:b]) for _, i, (a, b) in scored for t in asked):
         return []  # numbers, but none of them of the indicator asked about
@@ -77,6 +80,24 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
         if paragraphs[i].doc_id in docs and (i, span) not in picks:
             picks.append((i, span))
     return list(dict.fromkeys((i, narrow(question, paragraphs[i].text, span)) for i, span in picks))
+
+
+# How many paragraphs of the top-ranked passage may answer a "哪种X" question in other words.
+LEAD_PARAGRAPHS = 6
+_NAMED_KIND = re.compile(r"哪(?:一)?(?:种|个|款|项|件|部|类|支|颗|艘|架)([\u4e00-\u9fff]{2})")
+
+
+def _lead_answers(question: str, paragraphs: list[Evidence], scored: list) -> list:
+    """For "上一年冒出来的是哪种疫情": sentences of the top-ranked passage that name an X of
+    the kind asked ("非典疫情": the noun with a name before it the question does not hold).
+    Everyday wording shares too few bigrams with such a sentence for ``on_topic``."""
+    found = _NAMED_KIND.search(question)
+    if not found:
+        return []
+    head, asked_text = found.group(1), norm(question)
+    lead = [i for i, ev in enumerate(paragraphs[:LEAD_PARAGRAPHS]) if ev.doc_id == paragraphs[0].doc_id]
+    return [(score, i, (a, b)) for score, i, (a, b) in scored
+            if i in lead and named_before(paragraphs[i].text[a:b], head, besides=asked_text)]
 
 
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")

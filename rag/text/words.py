@@ -39,3 +39,24 @@ def person_names(text: str) -> frozenset[str]:
 def words(text: str) -> tuple[str, ...]:
     """jieba's words of ``text``."""
     return tuple(_posseg().jieba.lcut(text))
+
+
+# What may name an X before the noun X: nouns (非典疫情), distinguishing words, numbered
+# names (嫦娥六号探测器), letters and digits (C919), abbreviations; not verbs (做好疫情防控).
+_NAMING_TAGS = ("n", "b", "m", "eng", "j")
+
+
+@lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in _posseg().cut(text))
+
+
+def named_before(text: str, noun: str, *, besides: str = "") -> bool:
+    """Does ``text`` name an ``noun`` of its own: a word starting with ``noun`` right after a
+    naming word (a noun, a numbered name, a code) that ``besides`` (the question) does not hold?"""
+    tagged = _tagged(text)
+    for (before, flag), (word, _) in zip(tagged, tagged[1:]):
+        if word.startswith(noun) and flag.startswith(_NAMING_TAGS) and before.strip() \
+                and before not in besides:
+            return True
+    return False

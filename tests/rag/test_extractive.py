@@ -216,3 +216,16 @@ def test_a_target_list_naming_the_indicator_without_a_number_says_so():
     term, (i, (s, e)) = value_absent("广东今年搞建设的投资打算涨百分之几？", [ev], picks)
     assert term == "固定资产投资" and ev.text[s:e] == "固定资产投资提质提效"
     assert value_absent("广东今年经济增长目标是多少？", [ev], picks) is None  # 地区生产总值增长5%左右 answers
+
+
+def test_which_kind_question_in_other_words_is_answered_from_the_top_passage():
+    lead = [Evidence("national_gwr/cn_gwr_2004", 14, "（一）采取果断措施，集中力量抗击非典", year=2004),
+            Evidence("national_gwr/cn_gwr_2004", 15, "去年春天，我国遭遇了一场非典疫情重大灾害。党中央及时部署防治工作。", year=2004)]
+    other = [Evidence("national_gwr/cn_gwr_2021", 3, "面对新冠肺炎疫情严重冲击，我们坚持人民至上。", year=2021)]
+    question = "温家宝第一次作报告时，说上一年突然冒出来的是哪种疫情？"
+    picks = extractive_picks(question, lead + other)
+    assert picks and (lead + other)[picks[0][0]].n == 15
+    # Only the top-ranked passage may answer this way; a look-alike further down may not.
+    assert extractive_picks(question, [Evidence("x/y", 1, "会议讨论了工作安排。", year=2004)] + other) == []
+    # A sentence naming no epidemic of its own ("疫情" only) holds no answer.
+    assert extractive_picks(question, [Evidence("x/z", 1, "我们做好疫情防控工作。", year=2004)]) == []
