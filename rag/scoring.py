@@ -115,7 +115,16 @@ def states_target(sentence: str, ev: Evidence | None = None) -> bool:
     """Does the sentence state a target, itself or as an item of a target list? The items
     ("居民消费价格涨幅2%左右；") are split from the paragraph's lead-in ("今年发展主要预期目标是：")
     that makes them targets."""
-    return bool(STATES_TARGET.search(sentence) or (ev is not None and STATES_TARGET.search(ev.text[:TARGET_LEAD])))
+    if STATES_TARGET.search(sentence):
+        return True
+    if ev is None:
+        return False
+    # The lead-in may follow a long preamble ("根据省委…会议部署，今年…主要预期目标是："): the
+    # sentence is an item of the list its colon opens.
+    at = ev.text.find(sentence)
+    colon = max(ev.text.rfind("：", 0, at), ev.text.rfind(":", 0, at)) if at > 0 else -1
+    lead = ev.text[max(0, colon - TARGET_LEAD):colon + 1] if colon >= 0 else ev.text[:TARGET_LEAD]
+    return bool(STATES_TARGET.search(lead) or STATES_TARGET.search(ev.text[:TARGET_LEAD]))
 
 
 def target_match(question: str, sentence: str, ev: Evidence | None = None) -> float:
@@ -154,7 +163,9 @@ def kind_match(question: str, sentence: str) -> float:
 def asked_terms(question: str) -> tuple[str, ...]:
     """The official terms the question asks about: bridged from its everyday words, or
     the indicator it names."""
-    return (*official_terms(question), *(p for i in named_indicators(question) for p in i.phrasings[:1]))
+    written = (t.phrasings[0] for t in topics(question) if t.phrasings[0] in question)  # 固定资产投资 as such
+    return tuple(dict.fromkeys((*official_terms(question), *written,
+                                *(p for i in named_indicators(question) for p in i.phrasings[:1]))))
 
 
 __all__ = ["KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",

@@ -229,3 +229,19 @@ def test_which_kind_question_in_other_words_is_answered_from_the_top_passage():
     assert extractive_picks(question, [Evidence("x/y", 1, "会议讨论了工作安排。", year=2004)] + other) == []
     # A sentence naming no epidemic of its own ("疫情" only) holds no answer.
     assert extractive_picks(question, [Evidence("x/z", 1, "我们做好疫情防控工作。", year=2004)]) == []
+
+
+def test_an_item_of_a_target_list_after_a_long_preamble_states_a_target():
+    from rag.scoring import states_target
+    text = ("根据省委十三届六次全会暨省委经济工作会议部署，今年经济社会发展的主要预期目标是：地区生产总值增长5%左右；"
+            "固定资产投资提质提效，社会消费品零售总额增长5%左右；粮食产量1285万吨。")
+    ev = Evidence("provincial_gwr_2025/prov_2025_guangdong", 29, text, year=2025)
+    assert states_target("固定资产投资提质提效，社会消费品零售总额增长5%左右；", ev)
+    # A list opened by a colon that announces no target is not a target list.
+    other = Evidence("x/y", 1, "过去一年，我们做了以下工作：固定资产投资增长3%；消费回升。", year=2025)
+    assert not states_target("固定资产投资增长3%；", other)
+    # The named indicator without a number is said, cited, instead of another item's number.
+    picks = extractive_picks("广东今年固定资产投资打算增长多少？", [ev])
+    from rag.extractive import value_absent
+    absent = value_absent("广东今年固定资产投资打算增长多少？", [ev], picks)
+    assert absent and absent[0] == "固定资产投资" and text[slice(*absent[1][1])] == "固定资产投资提质提效"
