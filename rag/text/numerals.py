@@ -117,13 +117,27 @@ def _arabic_numbers(text: str) -> set[Number]:
     return found
 
 
+# A whole Chinese amount before its unit: 一万六千五百元, 三十亿美元, 两千三百人 (read as one
+# number, not as 一万 and a stray 六千五百), 零点五个百分点.
+_CN_AMOUNT = re.compile(rf"[{NUMERAL_CHARS}][{NUMERAL_CHARS}万亿点]*(?=\s*(个百分点|倍|元|美元|人|吨|斤|公斤|亩|公里|千米"
+                        rf"|家|所|座|项|名|户|套|辆|台|件|条|张|千瓦|立方米))")
+
+
 def _chinese_numbers(text: str) -> set[Number]:
     found = set()
     for token in _CN_PERCENT.findall(text):
         value = cn_to_decimal(token)
         if value is not None:
             found.add(("pct", _canon(value)))
-    for token, scale, unit, bare_unit in _CN_SCALED.findall(text):
+    whole: list[tuple[int, int]] = []
+    for m in _CN_AMOUNT.finditer(text):
+        if (value := number_value(m.group())) is not None and re.search(r"[^点万亿]", m.group()):
+            found.add(("pp" if m.group(1) == "个百分点" else "num", _canon(value)))
+            whole.append(m.span())
+    for m in _CN_SCALED.finditer(text):
+        if any(s <= m.start() < e for s, e in whole):
+            continue
+        token, scale, unit, bare_unit = m.groups()
         value = cn_to_decimal(token)
         if value is not None:
             kind = "pp" if "个百分点" in (unit, bare_unit) else "num"

@@ -1,6 +1,8 @@
 """rag.text.asks: the kind of item a question asks for, and whether a sentence holds one."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from rag.text.asks import (KIND_LABELS, LIST, NEAR, NUMBER, OTHER, PERSON, PLACE, YEAR, asked_kind, holds,
@@ -79,8 +81,18 @@ def test_a_term_with_no_value_near():
     assert value_near("居民消费价格", "居民消费价格保持基本稳定") is False
     # A year is not the indicator's value.
     assert value_near("居民消费价格", "居民消费价格涨幅在2025年保持稳定") is False
-    # Bare Chinese numerals without a scale are not numbers.
-    assert value_near("城镇新增就业", "城镇新增就业一千二百人") is False
+    # Bare Chinese numerals (一批, 十四五) are not numbers; an amount with its unit is (below).
+    assert value_near("城镇新增就业", "城镇新增就业一批重点群体") is False
+    assert value_near("城镇新增就业", "十四五时期城镇新增就业稳定") is False
+
+
+def test_a_chinese_amount_with_its_unit_is_one_value():
+    assert value_near("城镇新增就业", "城镇新增就业一千二百人") is True
+    from rag.text.numerals import extract_numbers
+    # Read whole, as a reader does: not 一万 plus a stray 六千五百.
+    assert extract_numbers("从一万六千五百元增加到三万五千一百元") == {("num", 16500), ("num", 35100)}
+    assert extract_numbers("共有黨員四百二十人") == {("num", 420)}
+    assert extract_numbers("提高零点五个百分点") == {("pp", Decimal("0.5"))}
 
 
 def test_a_term_not_named_gives_none():
