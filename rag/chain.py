@@ -21,15 +21,17 @@ from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
-from rag.text.asks import KIND_LABELS, asked_kind
+from rag.text.asks import KIND_LABELS, NUMBER, asked_kind
 from rag.text.vocabulary import in_documents_terms, names_topic, topics
 from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
-from rag.verify import Verified, verify
+from rag.verify import Verified, numbers_cover, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
 # Appended to the backend label when the model declined and the verbatim picks answer instead.
 MODEL_DECLINED = " + 原文摘录（模型未能作答）"
+# … when the model's number is not the one the source's own pick states for the value asked.
+MODEL_MISSED = " + 原文摘录（模型所答数值与原文不符）"
 # "给没给具体数？怎么说的？": the sources' wording without a number is the answer.
 ASKS_IF_GIVEN = re.compile(r"给没给|有没有(?:给出|定|具体)|是否(?:给出|定了)|怎么说的|怎么表述|怎么提的")
 CLOSEST = 3
@@ -172,6 +174,10 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
             # A refusal needs the model and the code's own check to agree: the model said
             # nothing answers (or nothing it wrote was supported), the sources' picks do.
             return finalize(request, retrieved, fallback) | {"unsupported": checked.unsupported}
+        if (missed := _missed_value(retrieved, checked, draft.llm)) is not None:
+            # The model can only add: a number question answered with another number than the
+            # one the code's confident pick states (often a neighbouring clause's) gets the pick.
+            return finalize(request, retrieved, missed) | {"unsupported": checked.unsupported + [c.text for c in checked.claims]}
     base = {"question": request.question, "unsupported": checked.unsupported,
             "retrieval": [p.to_retrieved() for p in retrieved.passages], "llm": draft.llm,
             "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved)}
@@ -189,6 +195,21 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
     if checked.refusals and request.mode != "quote":
         text += "\n" + "\n".join(checked.refusals)  # the parts the sources do not answer
     return base | {"answer": text, "citations": citations}
+
+
+def _missed_value(retrieved: Retrieved, checked: Verified, label: str) -> Draft | None:
+    """The extractive draft when the model's verified answer to a number question omits every
+    number of the code's confident first pick; None when it states one (or there is no such pick)."""
+    question, evidence = retrieved.standalone, list(retrieved.evidence)
+    if checked.refused or not retrieved.answerable or asked_kind(question) != NUMBER:
+        return None
+    picks = extractive_picks(question, evidence)
+    if not picks or value_absent(question, evidence, picks) or not confident(question, evidence, picks):
+        return None
+    i, (a, b) = picks[0]
+    if numbers_cover("\n".join(c.text for c in checked.claims), evidence[i].text[a:b]):
+        return None
+    return Draft("\n".join(evidence[j].text[s:e] for j, (s, e) in picks), f"{label}{MODEL_MISSED}", tuple(picks))
 
 
 def reading_of(retrieved: Retrieved) -> dict[str, str]:

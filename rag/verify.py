@@ -234,3 +234,11 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
             if all(c.support != sub.support for c in out.claims):
                 out.claims.append(sub)
     return out
+
+
+def numbers_cover(answer: str, source: str) -> bool:
+    """Does ``answer`` state at least one of the numbers (years aside) that ``source`` states?
+    True when ``source`` states none: there is nothing to miss."""
+    wanted = {x for x in extract_numbers(source) if x[0] != "year"}
+    have = {x for x in extract_numbers(answer) if x[0] != "year"}
+    return not wanted or any(number_supported(x, have) for x in wanted)
