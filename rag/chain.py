@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.extractive import Pick, confident, extractive_picks, value_absent
+from rag.scoring import asked_terms
+from rag.text.numerals import extract_numbers
 from rag.ledger_answer import ledger_answer
 from rag.ledger_ask import ledger_ask
 from rag.overlap import RELEVANCE_MIN, missing_names, relevance
@@ -25,7 +27,7 @@ from rag.text.asks import KIND_LABELS, NUMBER, asked_kind
 from rag.text.vocabulary import in_documents_terms, names_topic, topics
 from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
-from rag.verify import Verified, numbers_cover, verify
+from rag.verify import Verified, numbers_cover, value_attached, verify
 
 REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
 # Appended to the backend label when the model declined and the verbatim picks answer instead.
@@ -208,6 +210,12 @@ def _missed_value(retrieved: Retrieved, checked: Verified, label: str) -> Draft 
         return None
     i, (a, b) = picks[0]
     if numbers_cover("\n".join(c.text for c in checked.claims), evidence[i].text[a:b]):
+        return None
+    # The model's figure may be right and the pick wrong (last year's result beside this year's
+    # target): the model keeps its answer when its source ties the figure to the indicator asked.
+    terms = {*asked_terms(question), *(p for t in topics(question) for p in t.phrasings)}
+    said = {x for c in checked.claims for x in extract_numbers(c.text) if x[0] != "year"}
+    if any(value_attached(terms, evidence[j].text[s:e], said) for c in checked.claims for j, (s, e) in c.support):
         return None
     return Draft("\n".join(evidence[j].text[s:e] for j, (s, e) in picks), f"{label}{MODEL_MISSED}", tuple(picks))
 

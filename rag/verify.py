@@ -242,3 +242,13 @@ def numbers_cover(answer: str, source: str) -> bool:
     wanted = {x for x in extract_numbers(source) if x[0] != "year"}
     have = {x for x in extract_numbers(answer) if x[0] != "year"}
     return not wanted or any(number_supported(x, have) for x in wanted)
+
+
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+
+
+def value_attached(terms: set[str], quote: str, numbers: set) -> bool:
+    """Does a clause of ``quote`` name one of ``terms`` and state one of ``numbers``? The
+    figure belongs to that indicator ("新增就业近3万人"), not to a neighbour in the same list."""
+    return any(any(t in clause for t in terms) and any(number_supported(x, extract_numbers(clause)) for x in numbers)
+               for clause in _CLAUSE_END.split(quote))

@@ -125,3 +125,14 @@ def test_pair_support_needs_two_documents(ev):
 def test_lead_ins_markdown_and_labels_are_normalised():
     draft = "根据资料[1]，**2025年**目标是增长5%左右。\n2024年：\n增长5%左右。\n答：没有"
     assert answer_sentences(draft) == [(0, "2025年目标是增长5%左右。"), (2, "2024年：增长5%左右。"), (3, "没有")]
+
+
+def test_a_figure_is_attached_to_the_indicator_its_clause_names():
+    from rag.text.numerals import extract_numbers
+    from rag.verify import numbers_cover, value_attached
+    quote = "国内生产总值增长5%左右；居民消费价格涨幅2%左右；新增就业近3万人。"
+    assert value_attached({"新增就业"}, quote, extract_numbers("新增就业3万人"))
+    # 2% is in the same list, but its clause names the price index, not the growth asked about.
+    assert not value_attached({"国内生产总值"}, quote, extract_numbers("增长目标为2%左右"))
+    assert numbers_cover("增长5%左右", "国内生产总值增长5%左右；") and not numbers_cover("增长2%", "国内生产总值增长5%左右；")
+    assert numbers_cover("加快发展", "坚持稳中求进")  # nothing to miss
