@@ -29,10 +29,10 @@ from rag.text.vocabulary import topic_span, topics
 from rag.text.years import RANGE_RE, year_mentions
 
 # The framing of a follow-up turn around the new year/region.
-_LEAD = re.compile(r"^(?:那么|那|还有|再看看|再看|换成|如果是|改成|请问)")
+_LEAD = re.compile(r"^(?:换(?:一)?个(?:省|地方|地区|年份)[，,]?|那么|那|还有|再看看|再看|换成|如果是|改成|请问)")
 # Words a year/region follow-up may keep without asking anything new ("那2023年定的目标呢").
 _SAME_ASK = re.compile(r"定的目标|的目标|目标|的数据|的数|的情况|定的是多少|定了多少|定的是|是多少|多少|是什么"
-                       r"|的报告里|的报告|报告里|报告")
+                       r"|的报告里|的报告|报告里|报告|是怎么说的|怎么说的|怎么说|怎么讲的|怎么讲|怎么提的|提了什么|说了什么")
 _TAIL = re.compile(r"(?:的情况|怎么样|如何|看看|看一下|来看|呢|的)*[?？。!！\s]*$")
 
 
@@ -146,6 +146,7 @@ def _topic_turn(norm: str, previous: str) -> str | None:
     """``那财政赤字呢``: the previous question about another indicator."""
     found = _TOPIC_TURN.match(norm)
     topic = re.sub(r"(?:的)?(?:目标|指标)$", "", (found.group(1) or found.group(2)) if found else "")
+    topic = re.sub(r"^(?:它们?|其|这个|那个)的?", "", topic)
     if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic) or topic in _PLAIN_TOPICS):
         return None
     span = topic_span(previous)
@@ -161,10 +162,16 @@ def _topic_turn(norm: str, previous: str) -> str | None:
 _HORIZON = re.compile(r"(?:到|至)?(?<![\d.])(?:1[89]|20)\d\d年(?:的)?")
 
 
+_EARLY_CONGRESS = re.compile(r"^([一二三四五六七八九]大)(?:的)?(?:报告)?(?:呢|是怎么说的|怎么说的)?[?？。\s]*$")
+
+
 def _congress_turn(norm: str, previous: str) -> str | None:
     """``十五大呢？`` after a question about 十八大: the same question about that congress."""
     found = CONGRESS_RE.search(norm)
     before = CONGRESS_RE.search(previous) if found else None
+    # 一大…九大 name a congress only in context (三大攻坚战 does not): here, after another congress.
+    if not found and (early := _EARLY_CONGRESS.match(_LEAD.sub("", norm))) and (before := CONGRESS_RE.search(previous)):
+        return _HORIZON.sub("", previous[:before.start()] + early.group(1) + previous[before.end():])
     rest = _TAIL.sub("", _LEAD.sub("", (norm[:found.start()] + norm[found.end():]).strip())) if found else "x"
     if not before or len(re.sub(r"[的]", "", _SAME_ASK.sub("", rest))) > 1:
         return None
@@ -195,10 +202,12 @@ def _leaning_turn(norm: str, previous: str) -> str | None:
     if len(norm) > 24 or asked_kind(norm) == YEAR or quoted_phrases(norm):
         return None
     refs = anaphora(norm)
-    own = [sp for sp in scope_spans(norm) if not any(s <= sp[0] < e for s, e in refs)]
+    # A year or region compared with ("比2023年高吗", "高于全国吗") is not the turn's own scope.
+    own = [sp for sp in scope_spans(norm) if not any(s <= sp[0] < e for s, e in refs) and not _compared(norm, sp[0])]
     if refs:
         # Only a year or region named outright moves the subject; "比去年高吗" compares with it.
-        moved = [sp for sp in _spans(norm)[0] if _YEAR_IN.match(norm, sp[0])] + _spans(norm)[1]
+        moved = [sp for sp in _spans(norm)[0] + _spans(norm)[1]
+                 if (sp in _spans(norm)[1] or _YEAR_IN.match(norm, sp[0])) and not _compared(norm, sp[0])]
         kept = "".join(ch for k, ch in enumerate(norm) if not any(s <= k < e for s, e in refs + moved))
         named = "".join(norm[s:e] for s, e in sorted(moved))
         return _with_scope(topic_before_ask(previous), named) + "，" + _LEAD.sub("", kept)
@@ -207,6 +216,13 @@ def _leaning_turn(norm: str, previous: str) -> str | None:
     if topics(norm) or ECONOMIC_RE.search(norm):
         return f"{scope}{norm}" if (scope := scope_words(previous)) else None
     return f"{topic_before_ask(previous)}，{norm}" if len(norm) <= 14 else None
+
+
+_COMPARED = re.compile(r"(?:比|跟|和|与|同|较|高于|低于|超过|不如|相比)$")
+
+
+def _compared(norm: str, start: int) -> bool:
+    return bool(_COMPARED.search(norm[:start]))
 
 
 def _with_scope(previous: str, norm: str) -> str:
@@ -222,8 +238,15 @@ def _with_scope(previous: str, norm: str) -> str:
     return text
 
 
+_RELATIVE_LEAD = re.compile(r"^(?:那么|那)?(?:再)?(前一年|上一年|后一年|下一年|去年|前年)(?:的)?(?=.{2,})")
+
+
 def _condense_one(question: str, previous: str) -> str:
     norm = normalize_question(question)
+    # "前年的目标完成了吗": the year moves first, then the rest of the turn is read.
+    if (lead := _RELATIVE_LEAD.match(norm)) and not _RELATIVE_TURN.match(norm) \
+            and (moved := _relative_turn(lead.group(1) + "呢", previous)) is not None:
+        return _condense_one(norm[lead.end():], moved)
     for rule in (_relative_turn, _parts_turn, _counterpart_turn, _wider_turn, _outcome_turn, _congress_turn):
         if (rewritten := rule(norm, previous)) is not None:
             return rewritten
