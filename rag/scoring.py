@@ -76,8 +76,11 @@ def _year_match(question: str, ev: Evidence, sentence: str) -> float:
 def answers_topic(question: str, asked: tuple, sentence: str) -> bool:
     """Does ``sentence`` name an indicator or policy the question asks about (in whatever
     words) and hold the kind of item asked? Everyday wording shares too few bigrams
-    with the report's sentence for ``on_topic``; the vocabulary bridges it."""
-    return bool(asked) and any(names_topic(t, sentence) for t in asked) and holds(asked_kind(question), sentence)
+    with the report's sentence for ``on_topic``; the vocabulary bridges it. A term the
+    question quotes (“六保”), written in the sentence, names its topic too."""
+    quoted = quoted_terms(question)
+    named = any(names_topic(t, sentence) for t in asked) or bool(quoted) and all(t in norm(sentence) for t in quoted)
+    return named and holds(asked_kind(question), sentence)
 
 def list_size(question: str) -> int:
     """How many items a list question asks for (哪三类 → 3, 哪些 → MAX_SENTENCES); 0 if none."""

@@ -245,3 +245,11 @@ def test_an_item_of_a_target_list_after_a_long_preamble_states_a_target():
     from rag.extractive import value_absent
     absent = value_absent("广东今年固定资产投资打算增长多少？", [ev], picks)
     assert absent and absent[0] == "固定资产投资" and text[slice(*absent[1][1])] == "固定资产投资提质提效"
+
+
+def test_a_quoted_term_written_in_the_sentence_names_its_topic():
+    ev = [Evidence("national_gwr/cn_gwr_2023", 29, "持续做好“六稳”、“六保”工作，强化保居民就业、保基本民生、保市场主体、保基层运转，推动经济持续前行。",
+                   year=2023)]
+    picks = extractive_picks("疫情那几年政府反复说要兜住的“六保”到底保哪六样？", ev)
+    assert picks and "保居民就业" in ev[0].text[slice(*picks[0][1])]
+    assert extractive_picks("“八保”到底保哪八样？", ev) == []

@@ -115,3 +115,10 @@ def test_near_is_counted_in_characters_after_the_term():
 
 def test_the_next_indicators_value_is_not_the_terms():
     assert value_near("居民消费价格", "居民消费价格基本稳定；粮食产量1.3万亿斤以上") is False
+
+
+def test_a_time_span_is_not_a_count_asked_for():
+    from rag.text.asks import LIST, asked_kind
+    assert asked_kind("疫情那几年政府反复说要兜住的“六保”到底保哪六样？") == LIST
+    assert asked_kind("近几年城镇新增就业都在多少？") == NUMBER
+    assert asked_kind("计划用几年时间完成？") == NUMBER
