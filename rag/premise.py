@@ -25,7 +25,11 @@ def asserted_values(question: str) -> list[str]:
     """The numbers (with units) the question states, years excluded."""
     return [m.group().strip() for m in _VALUE.finditer(question)
             if m.group().strip() and any(k != "year" for k, _ in extract_numbers(m.group()))
-            and not re.fullmatch(r"[0-9]{4}", m.group().strip())]
+            and not re.fullmatch(r"[0-9]{4}", m.group().strip()) and not _SPAN_AFTER.match(question, m.end())]
+
+
+# "未来3年", "前5个月", "第2届": a span of time or an ordinal, not a value the question asserts.
+_SPAN_AFTER = re.compile(r"\s*(?:年|个月|月|日|天|周|季度|届|次会议)")
 
 
 def _stated(question: str, evidence: Sequence[Evidence]) -> set:

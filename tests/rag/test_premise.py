@@ -22,3 +22,10 @@ def test_the_correction_names_the_value_after_the_indicator():
     line = correction("2025年国家把物价涨幅目标定在3%是出于什么考虑？", [TARGETS], TARGETS.text, 1)
     assert line == "问题中的“3%”在检索到的资料中没有出现；资料中的表述是“2%左右”[1]。"
     assert correction("2025年国内生产总值增长目标是多少？", [TARGETS], TARGETS.text, 1) == ""
+
+
+def test_a_span_of_time_is_not_an_asserted_value():
+    from rag.premise import asserted_values
+    assert asserted_values("习近平宣布未来3年给非洲多少资金支持？") == []
+    assert asserted_values("前5个月出口增长了多少？") == []
+    assert asserted_values("为什么把目标降到了4.5%？") == ["4.5%"]

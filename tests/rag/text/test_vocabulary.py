@@ -84,3 +84,13 @@ def test_only_the_first_match_of_a_term_is_rewritten():
 ])
 def test_the_rewrite_never_doubles_an_official_word(question, doubled):
     assert doubled not in in_documents_terms(question)
+
+
+def test_science_sport_and_diplomacy_in_users_words():
+    from rag.text.vocabulary import official_terms
+    assert "月球背面" in official_terms("头一回把月亮背面的土带回来的是哪个探测器？")
+    assert "采样返回" in official_terms("头一回把月亮背面的土带回来的是哪个探测器？")
+    assert "亚洲冬季运动会" in official_terms("2025年在黑龙江省会办的亚洲冰雪赛事是第几届？")
+    assert "亚太经合组织" in official_terms("2026年亚太地区那个领导人经济会议，轮到哪国来办？")
+    assert "大飞机" in official_terms("2023年开始载客飞行的国产大客机是哪个型号？")
+    assert official_terms("月饼节那天放假吗？") == ()
