@@ -57,8 +57,7 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     asked = topics(question)
     if not any(on_topic(question, paragraphs[i].text[a:b]) or answers_topic(question, asked, paragraphs[i].text[a:b])
                for _, i, (a, b) in scored):
-        scored = _lead_answers(question, paragraphs, scored)
-        if not scored:
+        if not (scored := _lead_answers(question, paragraphs, scored)):
             return []
     if asked and asked_kind(question) == NUMBER and not any(
             names_topic(t, paragraphs[i].text[a:b]) for _, i, (a, b) in scored for t in asked):
