@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.extractive import Pick, confident, extractive_picks, value_absent
-from rag.scoring import asked_terms
-from rag.text.numerals import extract_numbers
 from rag.ledger_answer import ledger_answer
 from rag.ledger_ask import ledger_ask
 from rag.overlap import RELEVANCE_MIN, missing_names, relevance
@@ -23,7 +21,9 @@ from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
+from rag.scoring import asked_phrasings
 from rag.text.asks import KIND_LABELS, NUMBER, asked_kind
+from rag.text.numerals import extract_numbers
 from rag.text.vocabulary import in_documents_terms, names_topic, topics
 from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
@@ -205,19 +205,19 @@ def _missed_value(retrieved: Retrieved, checked: Verified, label: str) -> Draft 
     question, evidence = retrieved.standalone, list(retrieved.evidence)
     if checked.refused or not retrieved.answerable or asked_kind(question) != NUMBER:
         return None
-    picks = extractive_picks(question, evidence)
-    if not picks or value_absent(question, evidence, picks) or not confident(question, evidence, picks):
+    draft = extractive_draft(retrieved, f"{label}{MODEL_MISSED}")
+    if not draft.picks or draft.no_value or not confident(question, evidence, list(draft.picks)):
         return None
-    i, (a, b) = picks[0]
+    i, (a, b) = draft.picks[0]
     if numbers_cover("\n".join(c.text for c in checked.claims), evidence[i].text[a:b]):
         return None
     # The model's figure may be right and the pick wrong (last year's result beside this year's
     # target): the model keeps its answer when its source ties the figure to the indicator asked.
-    terms = {*asked_terms(question), *(p for t in topics(question) for p in t.phrasings)}
+    terms = asked_phrasings(question)
     said = {x for c in checked.claims for x in extract_numbers(c.text) if x[0] != "year"}
     if any(value_attached(terms, evidence[j].text[s:e], said) for c in checked.claims for j, (s, e) in c.support):
         return None
-    return Draft("\n".join(evidence[j].text[s:e] for j, (s, e) in picks), f"{label}{MODEL_MISSED}", tuple(picks))
+    return draft
 
 
 def reading_of(retrieved: Retrieved) -> dict[str, str]:

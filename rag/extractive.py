@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.overlap import on_topic, overlap, question_bigrams
-from rag.scoring import MAX_SENTENCES, answers_topic, asked_terms, list_size, sentence_score, states_target
+from rag.scoring import MAX_SENTENCES, answers_topic, asked_phrasings, asked_terms, list_size, sentence_score, states_target
 from rag.text.asks import NUMBER, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
@@ -130,7 +130,7 @@ def value_absent(question: str, paragraphs: list[Evidence], picks: list[Pick]) -
     if asked_kind(question) != NUMBER or not terms or _RELATES.search(question) or not picks:
         return None
     # Any of the topic's phrasings with a value answers (生产总值增长5.5% for 经济增长).
-    phrasings = {*terms, *(p for t in topics(question) for p in t.phrasings)}
+    phrasings = asked_phrasings(question)
     texts = [paragraphs[i].text[a:b] for i, (a, b) in picks]
     if any(value_near(t, text) for t in phrasings for text in texts):
         return None

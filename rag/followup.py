@@ -160,8 +160,6 @@ def _topic_turn(norm: str, previous: str) -> str | None:
 
 
 _HORIZON = re.compile(r"(?:到|至)?(?<![\d.])(?:1[89]|20)\d\d年(?:的)?")
-
-
 _EARLY_CONGRESS = re.compile(r"^([一二三四五六七八九]大)(?:的)?(?:报告)?(?:呢|是怎么说的|怎么说的)?[?？。\s]*$")
 
 
@@ -206,8 +204,8 @@ def _leaning_turn(norm: str, previous: str) -> str | None:
     own = [sp for sp in scope_spans(norm) if not any(s <= sp[0] < e for s, e in refs) and not _compared(norm, sp[0])]
     if refs:
         # Only a year or region named outright moves the subject; "比去年高吗" compares with it.
-        moved = [sp for sp in _spans(norm)[0] + _spans(norm)[1]
-                 if (sp in _spans(norm)[1] or _YEAR_IN.match(norm, sp[0])) and not _compared(norm, sp[0])]
+        years, regions = _spans(norm)
+        moved = [sp for sp in [*(y for y in years if _YEAR_IN.match(norm, y[0])), *regions] if not _compared(norm, sp[0])]
         kept = "".join(ch for k, ch in enumerate(norm) if not any(s <= k < e for s, e in refs + moved))
         named = "".join(norm[s:e] for s, e in sorted(moved))
         return _with_scope(topic_before_ask(previous), named) + "，" + _LEAD.sub("", kept)

@@ -171,6 +171,13 @@ def asked_terms(question: str) -> tuple[str, ...]:
                                 *(p for i in named_indicators(question) for p in i.phrasings[:1]))))
 
 
+
+def asked_phrasings(question: str) -> set[str]:
+    """Every phrasing that names what the question asks about: the asked terms and all the
+    official phrasings of its topics (生产总值增长 as well as 经济增长)."""
+    return {*asked_terms(question), *(p for t in topics(question) for p in t.phrasings)}
+
+
 __all__ = ["KIND_BONUS", "KIND_PENALTY", "LIST_BONUS", "MAX_LIST_SENTENCES", "MAX_SENTENCES", "NUMBER_BONUS", "TOPIC_PENALTY",
-           "answers_topic", "asked_terms", "kind_match", "list_size", "phrase_bonus", "sentence_score", "states_target",
+           "answers_topic", "asked_phrasings", "asked_terms", "kind_match", "list_size", "phrase_bonus", "sentence_score", "states_target",
            "target_match"]
