@@ -8,6 +8,7 @@ document that is absent, the plan's reason says which one and what is there.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from rag.text.doctypes import DOC_TYPE_LABELS, NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION
@@ -72,4 +73,53 @@ def coverage_note(filters: Filters, catalog: Sequence[dict], result_year: int | 
     return "；".join(notes)
 
 
-__all__ = ["ANNUAL", "coverage_note", "describe_scope", "searched_titles", "series_coverage"]
+def matches(meta: dict, filters: Filters) -> bool:
+    """Whether one document's metadata satisfies ``filters`` (pure; mirrors the index's filtering)."""
+    year = meta.get("year")
+    if (filters.year_from or filters.year_to) and year is None:
+        return False
+    if filters.year_from and year < filters.year_from or filters.year_to and year > filters.year_to:
+        return False
+    checks = ((filters.doc_types, "doc_type"), (filters.regions, "region"),
+              (filters.speakers, "speaker"), (filters.doc_ids, "doc_id"))
+    return all(not allowed or meta.get(key) in allowed for allowed, key in checks)
+
+
+def missing_content_years(years: Sequence[int], filters: Filters, soft_types: Sequence[str],
+                          catalog: Sequence[dict]) -> str:
+    """Past content years with no annual report for X or X+1 (future years are targets), as
+    "1990年、1991年"; '' if none.
+
+    Only annual series are checked: a congress report or a speech mentioning 2020
+    is no evidence that a document *of* 2020 should exist.
+    """
+    types = set(filters.doc_types or soft_types) & set(ANNUAL)
+    if not types or not years:
+        return ""
+    docs = [d for d in catalog if d.get("doc_type") in types and d.get("year")
+            and matches(d, replace(filters, year_from=None, year_to=None))]
+    latest = max((d["year"] for d in docs), default=0)
+    have = {d["year"] for d in docs}
+    gone = [y for y in years if y <= latest and not {y, y + 1} & have]
+    return "、".join(f"{y}年" for y in gone)
+
+
+def unreported_result(years: Sequence[int], doc_types: Sequence[str], regions: Sequence[str],
+                      catalog: Sequence[dict]) -> str:
+    """Why a year's actual result cannot be answered: it is stated in the next year's report of
+    the series, and that report is after the last one the corpus holds ("内蒙古2025年的投资
+    最后到底破没破一万亿" — the 2025 report only sets the target). '' when it can be."""
+    for doc_type in (t for t in doc_types if t in (NATIONAL_GWR, PROVINCIAL_GWR)):
+        for region in (regions or (None,)):
+            have = [d["year"] for d in catalog if d.get("doc_type") == doc_type and d.get("year")
+                    and (region is None or d.get("region") == region)]
+            late = [y for y in years if have and y >= max(have)]
+            if late:
+                y = late[0]
+                return "；".join(x for x in (f"{y}年的实际完成情况应见于{y + 1}年的报告，而那一份不在语料中",
+                                             series_coverage(doc_type, catalog, region)) if x)
+    return ""
+
+
+__all__ = ["ANNUAL", "coverage_note", "describe_scope", "matches", "missing_content_years", "searched_titles",
+           "series_coverage", "unreported_result"]

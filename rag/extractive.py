@@ -12,9 +12,10 @@ import re
 
 from rag.overlap import on_topic, overlap, question_bigrams
 from rag.scoring import MAX_SENTENCES, answers_topic, asked_phrasings, asked_terms, list_size, sentence_score, states_target
-from rag.text.asks import NUMBER, asked_kind, value_near
+from rag.text.asks import NUMBER, PLACE, YEAR, asked_kind, value_near
 from rag.text.normalize import norm
 from rag.text.numerals import extract_numbers
+from rag.text.recognizers import is_byline
 from rag.text.vocabulary import names_topic, topics
 from rag.text.words import named_before
 from rag.types import Evidence
@@ -48,12 +49,7 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     score) come only from a document already picked, so look-alike reports of other
     provinces or years do not creep in.
     """
-    scored = []
-    for i, ev in enumerate(paragraphs):
-        for span in ev.spans:
-            if len(norm(ev.text[span[0]:span[1]])) >= 4:
-                scored.append((sentence_score(question, ev, ev.text[span[0]:span[1]], i), i, span))
-    scored.sort(key=lambda x: -x[0])
+    scored = ranked_sentences(question, paragraphs)
     asked = topics(question)
     if not any(on_topic(question, paragraphs[i].text[a:b]) or answers_topic(question, asked, paragraphs[i].text[a:b])
                for _, i, (a, b) in scored):
@@ -62,6 +58,10 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     if asked and asked_kind(question) == NUMBER and not any(
             names_topic(t, paragraphs[i].text[a:b]) for _, i, (a, b) in scored for t in asked):
         return []  # numbers, but none of them of the indicator asked about
+    # A speech's byline answers only when or where it was given: it shares the occasion's words
+    # with every question about the speech, and outranked the sentence that answers.
+    if asked_kind(question) not in (YEAR, PLACE):
+        scored = [x for x in scored if not is_byline(paragraphs[x[1]].text[x[2][0]:x[2][1]])]
     max_sentences = max(max_sentences, list_size(question))
     picks: list[Pick] = []
     for group in _groups(question, paragraphs):
@@ -79,6 +79,42 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
         if paragraphs[i].doc_id in docs and (i, span) not in picks:
             picks.append((i, span))
     return list(dict.fromkeys((i, narrow(question, paragraphs[i].text, span)) for i, span in picks))
+
+
+def ranked_sentences(question: str, paragraphs: list[Evidence]) -> list[tuple[float, int, tuple[int, int]]]:
+    """Every sentence of ``paragraphs`` as (``sentence_score``, paragraph index, span), best first."""
+    scored = []
+    for i, ev in enumerate(paragraphs):
+        for span in ev.spans:
+            if len(norm(ev.text[span[0]:span[1]])) >= 4:
+                scored.append((sentence_score(question, ev, ev.text[span[0]:span[1]], i), i, span))
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
+def shown_sentences(question: str, paragraphs: list[Evidence], picks: list[Pick], *,
+                    limit: int = 5, budget: int = 420) -> dict[int, list[tuple[int, int]]]:
+    """What the model is shown of each paragraph when it only judges and writes: the code's
+    picks first, then the next best sentences, at most ``limit`` and ``budget`` characters.
+    A pick shows its whole sentence, so a list item keeps its lead-in's year and subject."""
+    chosen: list[Pick] = []
+    for i, span in [(i, _sentence_of(paragraphs[i], span)) for i, span in picks] + [
+            (i, span) for _, i, span in ranked_sentences(question, paragraphs)]:
+        if (i, span) in chosen or len(chosen) >= limit or is_byline(paragraphs[i].text[span[0]:span[1]]):
+            continue
+        used = sum(b - a for _, (a, b) in chosen)
+        if chosen and used + span[1] - span[0] > budget:
+            continue
+        chosen.append((i, span))
+    shown: dict[int, list[tuple[int, int]]] = {}
+    for i, span in chosen:
+        shown.setdefault(i, []).append(span)
+    return {i: sorted(spans) for i, spans in shown.items()}
+
+
+def _sentence_of(ev: Evidence, span: tuple[int, int]) -> tuple[int, int]:
+    """The sentence span of ``ev`` holding the (possibly narrowed) ``span``."""
+    return next(((a, b) for a, b in ev.spans if a <= span[0] and span[1] <= b), span)
 
 
 # How many paragraphs of the top-ranked passage may answer a "哪种X" question in other words.

@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from rag.coverage import coverage_note, describe_scope, searched_titles
+from rag.coverage import (coverage_note, describe_scope, matches, missing_content_years, searched_titles,
+                           unreported_result)
 from rag.scope import (NEXT_REPORT_RE, drop_mention, national_cue, new_year_addresses, owning_places, search_keywords,
                        strip_scope)
 from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT, DISTRICT_RE, DOC_TYPE_LABELS, GWR_RE,
@@ -32,7 +33,7 @@ from rag.text.doctypes import (CONGRESS, CONGRESS_ANY_RE, CONGRESS_RE, DISTRICT,
                                RESOLUTION, RESOLUTION_NOUN, follows_document, names_document)
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.numerals import cn_number
-from rag.text.premiers import premier_report_years
+from rag.text.premiers import plan_report_years, premier_report_years
 from rag.text.places import NATIONAL, find_other_places, region_mentions
 from rag.text.questions import RESULT_RE, TARGET_RE, normalize_question
 from rag.text.years import CONGRESS_YEARS, RANGE_RE, year_mentions
@@ -135,18 +136,6 @@ def anchor_year(catalog: Sequence[dict], doc_types: Iterable[str] = (), scope: F
     return int(max(years)) if years else 0
 
 
-def matches(meta: dict, filters: Filters) -> bool:
-    """Whether one document's metadata satisfies ``filters`` (pure; mirrors the index's filtering)."""
-    year = meta.get("year")
-    if (filters.year_from or filters.year_to) and year is None:
-        return False
-    if filters.year_from and year < filters.year_from or filters.year_to and year > filters.year_to:
-        return False
-    checks = ((filters.doc_types, "doc_type"), (filters.regions, "region"),
-              (filters.speakers, "speaker"), (filters.doc_ids, "doc_id"))
-    return all(not allowed or meta.get(key) in allowed for allowed, key in checks)
-
-
 def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_Reading, list, list]:
     """The reading plus the year and region mentions (with spans, for comparison splitting)."""
     mentions = region_mentions(norm)
@@ -159,7 +148,7 @@ def _read(norm: str, catalog: Sequence[dict], scope: Filters | None) -> tuple[_R
     kinds = _read_types(norm, provinces)
     guess = kinds["doc_types"] or _types(kinds["gwr"], provinces, False)
     plain = not (provinces or kinds["doc_types"] or kinds["soft_types"])
-    dated = premier_report_years(norm) if plain else ()
+    dated = (premier_report_years(norm) or plan_report_years(norm)) if plain else ()
     # In a report dated by its premier, 去年/上一年 are relative to that report's year.
     anchor = dated[0] if len(dated) == 1 else anchor_year(catalog, guess, scope)
     # Without any dated document 今年/去年 cannot be resolved: drop them rather than invent year 0.
@@ -210,7 +199,7 @@ def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     if provinces and not hard and not r.soft_types:
         hard = (PROVINCIAL_GWR,)  # a province without a document type: its report is the only source
     soft = r.soft_types + (() if hard else _types("", bool(provinces), r.economic))
-    hard_years = r.congress_years or (r.years if r.report else ())
+    hard_years = r.congress_years or _congress_held(r) or (r.years if r.report else ())
     span = (min(hard_years), max(hard_years)) if hard_years else (r.year_range if r.report else None)
     span = national or span
     doc_ids = tuple(d for y, d in r.new_year if y in r.years)
@@ -227,21 +216,12 @@ def _filters_and_boost(r: _Reading) -> tuple[Filters, Boost]:
     return filters, boost
 
 
-def _missing_content_year(r: _Reading, boost: Boost, filters: Filters, catalog: Sequence[dict]) -> str:
-    """A past content year with no annual report for X or X+1 (future years are targets).
-
-    Only annual series are checked: a congress report or a speech mentioning 2020
-    is no evidence that a document *of* 2020 should exist.
-    """
-    types = set(filters.doc_types or boost.doc_types) & {NATIONAL_GWR, PROVINCIAL_GWR, RESOLUTION}
-    if r.report or not types or not r.years:
-        return ""
-    docs = [d for d in catalog if d.get("doc_type") in types and d.get("year")
-            and matches(d, replace(filters, year_from=None, year_to=None))]
-    latest = max((d["year"] for d in docs), default=0)
-    have = {d["year"] for d in docs}
-    gone = [y for y in r.years if y <= latest and not {y, y + 1} & have]
-    return "、".join(f"{y}年" for y in gone)
+def _congress_held(r: _Reading) -> tuple[int, ...]:
+    """"2002年那次党代会": the years named in which a congress was held, when the question asks
+    for a congress report without naming which one."""
+    if CONGRESS not in r.doc_types:
+        return ()
+    return tuple(y for y in r.years if y in CONGRESS_YEARS.values())
 
 
 def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> QueryPlan:
@@ -253,7 +233,10 @@ def _plan(question: str, query: str, r: _Reading, catalog: Sequence[dict]) -> Qu
         if not docs and not reason:
             note = coverage_note(filters, catalog, (filters.year_from - 1) if r.result and r.years else None)
             reason = f"语料库中没有{describe_scope(filters)}" + (f"。{note}" if note else "")
-    gone = "" if reason else _missing_content_year(r, boost, filters, catalog)
+    if not reason and r.result and r.years and not r.report:
+        reason = unreported_result(r.years, filters.doc_types or boost.doc_types,
+                                   [x for x in r.regions if x != NATIONAL], catalog)
+    gone = "" if reason or r.report else missing_content_years(r.years, filters, boost.doc_types, catalog)
     if gone:
         types = "、".join(DOC_TYPE_LABELS.get(t, t) for t in (filters.doc_types or boost.doc_types))
         reason = f"语料库中没有涉及{gone}的{types}"

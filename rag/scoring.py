@@ -55,7 +55,7 @@ _HEADING = re.compile(rf"^(?:[（(]?[{SMALL_NUMERALS}]+[）)、]|[0-9]+[.．、]
 # one about a target should prefer it.
 _ASKS_TARGET = re.compile(r"目标|预期|计划|力争|打算|定了|定为|定在|拟")
 
-_ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长了|回顾|去年|上一年|上年")
+_ASKS_ACTUAL = re.compile(r"完成|实际|实现了|达到了|取得了|增长了|回顾|去年|上一年|上年|最后|最终|到底[^，。？]{0,4}了|一整年")
 
 TARGET_LEAD = 24  # characters of a paragraph's start that may announce a target list
 

@@ -63,4 +63,21 @@ def premier_report_years(norm: str) -> tuple[int, ...]:
     return ()
 
 
-__all__ = ["DATING_RE", "PREMIERS", "Premier", "premier_report_years"]
+# Five-year plans: 六五 (1981–1985) … 十四五 (2021–2025); 十五 only before a period word (not 十五大).
+_PLANS = {"六五": 1981, "七五": 1986, "八五": 1991, "九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011,
+          "十三五": 2016, "十四五": 2021}
+_PLAN = re.compile(r"[“\"]?(十[一二三四]五|[六七八九]五|十五)[”\"]?(?=期间|时期|规划|计划|以来|那五年|这五年|的五年|五年|里|末)")
+_PLAN_RESULT = re.compile(r"期间|时期|以来|五年|里|末|完成|实现|做到|取得")
+
+
+def plan_report_years(norm: str) -> tuple[int, ...]:
+    """The national report that reviews a five-year plan period: the report of the year after
+    it ends ("“十一五”五年里…" → 2011). () when no period's record is asked: a plan's targets
+    ("十四五规划的目标") are restated in many documents, none of them the one source."""
+    found = _PLAN.search(norm)
+    if not found or not _PLAN_RESULT.search(norm, found.end()):
+        return ()
+    return (_PLANS[found.group(1)] + 5,)
+
+
+__all__ = ["DATING_RE", "PREMIERS", "Premier", "plan_report_years", "premier_report_years"]

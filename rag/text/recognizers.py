@@ -28,6 +28,17 @@ _REFUSAL = re.compile(r"没有相关信息|没有找到(相关)?|未找到|无�
 _QUOTED = re.compile(r"[《“「『\"]([^》”」』\"]{2,30})[》”」』\"]")
 
 
+# A speech's byline: "…上的讲话（2025年6月17日，阿斯塔纳）中华人民共和国主席　习近平".
+_BYLINE = re.compile(r"[（(]\s*[0-9〇零一二三四五六七八九]{4}\s*年[^（）()]{0,24}[）)]\s*"
+                     r"(?:中华人民共和国主席|中共中央总书记|国家主席)?\s*[\u4e00-\u9fff]{2,3}\s*$")
+
+
+def is_byline(sentence: str) -> bool:
+    """Is this a speech's title-and-date line? It names the occasion and the date, and
+    answers nothing but when and where the speech was given."""
+    return bool(_BYLINE.search(sentence.strip().replace("\u3000", " ")))
+
+
 def strip_citations(text: str) -> str:
     """Remove the model's own [n]/【n】 markers (they are recomputed in code)."""
     return CITATION_MARK.sub("", text)

@@ -1,7 +1,7 @@
 """Extractive answers, their sentence scores and overlap measures, on real corpus paragraphs."""
 import pytest
 
-from rag.extractive import extractive_answer, extractive_picks, question_parts
+from rag.extractive import extractive_answer, extractive_picks, question_parts, shown_sentences
 from rag.overlap import RELEVANCE_MIN, answer_overlap, missing_names, on_topic, overlap, question_bigrams, relevance
 from rag.scoring import LIST_BONUS, list_size, phrase_bonus, sentence_score, target_match
 from rag.types import Evidence
@@ -253,3 +253,31 @@ def test_a_quoted_term_written_in_the_sentence_names_its_topic():
     picks = extractive_picks("疫情那几年政府反复说要兜住的“六保”到底保哪六样？", ev)
     assert picks and "保居民就业" in ev[0].text[slice(*picks[0][1])]
     assert extractive_picks("“八保”到底保哪八样？", ev) == []
+
+
+def test_model_is_shown_the_picks_whole_sentences_then_the_next_best(gwr):
+    question = "2025年国家给物价上涨定的目标是多少？"
+    picks = extractive_picks(question, gwr)
+    shown = shown_sentences(question, gwr, picks, limit=4, budget=300)
+    first, (a, b) = picks[0]
+    assert first in shown and any(s <= a and b <= e for s, e in shown[first])  # the pick's sentence
+    spans = [span for spans in shown.values() for span in spans]
+    assert 1 < len(spans) <= 4
+    lengths = sorted(e - s for s, e in spans)
+    assert sum(lengths[:-1]) <= 300  # the budget bounds all but (possibly) the pick's own sentence
+    assert all(gwr[i].text[s:e] in gwr[i].text for i, ss in shown.items() for s, e in ss)
+
+
+def test_nothing_is_shown_beyond_the_limit(gwr):
+    question = "2025年国内生产总值增长目标是多少？"
+    shown = shown_sentences(question, gwr, extractive_picks(question, gwr), limit=1)
+    assert sum(len(v) for v in shown.values()) == 1
+
+
+def test_a_byline_is_never_the_answer_to_a_number_question():
+    title = "会见国际工商界代表时的讲话"
+    ev = [Evidence("xi/a", 1, "会见国际工商界代表时的讲话（2025年3月28日，北京）中华人民共和国主席　习近平", title=title),
+          Evidence("xi/a", 6, "外资企业贡献了中国1/3的进出口、1/4的工业增加值、1/7的税收，创造了3000多万个就业岗位。", title=title)]
+    question = "2025年3月习近平会见国际工商界代表时说，外资企业创造了多少就业岗位？"
+    assert all(i == 1 for i, _ in extractive_picks(question, ev))
+    assert extractive_picks("会见国际工商界代表那次讲话是哪天？", ev)[0][0] == 0  # unless asked when

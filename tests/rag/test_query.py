@@ -513,3 +513,30 @@ def test_a_province_owns_its_report_across_a_relative_year():
             {"doc_id": "n/2025", "year": 2025, "region": "全国", "doc_type": "national_government_work_report"}]
     plan = analyze("天津今年的报告对低空经济有什么打算？", docs)
     assert plan.filters.regions == ("天津",) and plan.filters.doc_types == ("provincial_government_work_report",)
+
+
+@pytest.mark.parametrize("question, years", [
+    ("2002年那次党代会上说党肩上扛着的三件历史大事是什么？", (2002, 2002)),
+    ("1969年党代会报告里说，毛泽东谈矛盾的那部书是哪年问世的？", (1969, 1969)),
+])
+def test_a_year_dates_the_congress_held_in_it(catalog, question, years):
+    plan = analyze(question, catalog)
+    assert plan.filters.doc_types == (CONGRESS,) and span(plan) == years
+
+
+def test_a_five_year_plan_period_is_the_report_that_reviews_it(catalog):
+    plan = analyze("“十一五”五年里城里一共多了多少人上班？", catalog)
+    assert plan.filters.doc_types == (NATIONAL_GWR,) and span(plan) == (2011, 2011)
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("内蒙古2025年的投资最后到底破没破一万亿？", "2025年的实际完成情况应见于2026年的报告，而那一份不在语料中；语料中的内蒙古"),
+    ("2025年一整年，城里调查出来的失业率最后平均是多少？", "2025年的实际完成情况应见于2026年的报告"),
+])
+def test_a_result_after_the_last_report_is_unanswerable(catalog, question, lead):
+    plan = analyze(question, catalog)
+    assert plan.unanswerable_scope and plan.reason.startswith(lead)
+
+
+def test_a_result_the_next_report_states_is_answerable(catalog):
+    assert not analyze("内蒙古2024年的投资最后增长了多少？", catalog).unanswerable_scope

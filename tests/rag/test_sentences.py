@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from rag.text.numerals import cn_to_decimal, extract_numbers, number_supported
-from rag.text.recognizers import is_instruction, is_refusal, strip_citations
+from rag.text.recognizers import is_byline, is_instruction, is_refusal, strip_citations
 from rag.text.sentences import sentence_spans, split_sentences
 from rag.text.words import entities
 
@@ -89,3 +89,13 @@ def test_injection_cues_match_no_sentence_of_the_real_corpus(corpus_dir):
 ])
 def test_reworded_injections_are_recognised(text):
     assert is_instruction(text)
+
+
+@pytest.mark.parametrize("sentence, byline", [
+    ("弘扬“中国—中亚精神”——在第二届中国—中亚峰会上的主旨发言（2025年6月17日，阿斯塔纳）中华人民共和国主席　习近平", True),
+    ("在庆祝中华全国总工会成立100周年大会上的讲话（2025年4月28日）习近平", True),
+    ("外资企业贡献了中国1/3的进出口。", False),
+    ("这次大会（2025年4月）在北京召开。", False),
+])
+def test_a_speech_byline_is_recognised(sentence, byline):
+    assert is_byline(sentence) is byline

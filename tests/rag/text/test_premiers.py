@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.premiers import DATING_RE, PREMIERS, premier_report_years
+from rag.text.premiers import DATING_RE, PREMIERS, plan_report_years, premier_report_years
 
 
 def test_the_table_is_consistent():
@@ -72,3 +72,14 @@ def test_last_report_of_the_first_term():
 @pytest.mark.parametrize("word", ["卸任前", "最后那份", "第二届", "两届", "头五年", "后五年", "最后五年"])
 def test_dating_re_covers_every_word_that_dates_a_report(word):
     assert DATING_RE.fullmatch(word)
+
+
+@pytest.mark.parametrize("question, years", [
+    ("“十一五”五年里城里一共多了多少人上班？", (2011,)),
+    ("十三五期间脱贫多少人", (2021,)),
+    ("十四五规划提出的目标是什么", ()),
+    ("十五大报告说了什么", ()),  # a congress, not the tenth five-year plan
+    ("十五年来变化很大", ()),
+])
+def test_a_five_year_plan_period_dates_the_report_reviewing_it(question, years):
+    assert plan_report_years(question) == years
