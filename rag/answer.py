@@ -83,7 +83,7 @@ def answer_events(question: str, settings: Settings, index, *, history=None, fil
         yield "answer", Answer(**scanned, timings_ms=timings | {"total": _ms(start)})
         return
     began = perf_counter()
-    draft = yield from _draft(retrieved, chosen, stream)
+    draft = yield from _draft(retrieved, chosen, stream, settings.llm_context)
     timings["generate"] = _ms(began)
     began = perf_counter()
     fields = finalize(request, retrieved, draft)
@@ -114,7 +114,8 @@ def build_chain(settings: Settings, index, backend: Backend | str | BaseChatMode
     return RunnableLambda(run, name="answer")
 
 
-def _draft(retrieved: Retrieved, backend: Backend, stream: bool) -> Generator[Event, None, Draft]:
+def _draft(retrieved: Retrieved, backend: Backend, stream: bool,
+           context: str = "picks") -> Generator[Event, None, Draft]:
     """Yield draft tokens; return the ``Draft``. The one fallback policy: an error in
     ``backend.fallback_on`` (at the start or mid-answer) drops the partial draft and the
     extractive one replaces it."""
@@ -127,7 +128,8 @@ def _draft(retrieved: Retrieved, backend: Backend, stream: bool) -> Generator[Ev
         return draft
     parts: list[str] = []
     try:
-        for token in (backend.stream(retrieved.prompt_vars()) if stream else [backend.draft(retrieved.prompt_vars())]):
+        prompt = retrieved.prompt_vars(context)
+        for token in (backend.stream(prompt) if stream else [backend.draft(prompt)]):
             parts.append(token)
             yield "token", token
     except QueueFull:

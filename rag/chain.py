@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from rag.extractive import Pick, confident, extractive_picks, value_absent
+from rag.extractive import Pick, confident, extractive_picks, shown_sentences, value_absent
 from rag.ledger_answer import ledger_answer
 from rag.ledger_ask import ledger_ask
 from rag.overlap import RELEVANCE_MIN, missing_names, relevance
@@ -21,11 +21,11 @@ from rag.phrases import asked_phrase, phrase_answer
 from rag.premise import correction
 from rag.prompts import build_context
 from rag.query import QueryPlan, describe_scope
+from rag.render import render
 from rag.scoring import asked_phrasings
 from rag.text.asks import KIND_LABELS, NUMBER, asked_kind
 from rag.text.numerals import extract_numbers
 from rag.text.vocabulary import in_documents_terms, names_topic, topics
-from rag.text.sentences import TERMINATORS as _TERMINAL
 from rag.types import Evidence, Filters, Passage
 from rag.verify import Verified, numbers_cover, value_attached, verify
 
@@ -34,6 +34,8 @@ REFUSAL_TEXT = "资料中没有找到与该问题相关的内容。"
 MODEL_DECLINED = " + 原文摘录（模型未能作答）"
 # … when the model's number is not the one the source's own pick states for the value asked.
 MODEL_MISSED = " + 原文摘录（模型所答数值与原文不符）"
+# … when some sentence the model wrote failed verification and the picks fill its place.
+MODEL_PATCHED = " + 原文摘录（补上模型未通过核对的部分）"
 # "给没给具体数？怎么说的？": the sources' wording without a number is the answer.
 ASKS_IF_GIVEN = re.compile(r"给没给|有没有(?:给出|定|具体)|是否(?:给出|定了)|怎么说的|怎么表述|怎么提的")
 CLOSEST = 3
@@ -77,9 +79,15 @@ class Retrieved:
     missing: tuple[str, ...]  # person names asked about that no paragraph mentions
     answerable: bool
 
-    def prompt_vars(self) -> dict[str, str]:
-        """The generation prompt's variables."""
-        return {"question": self.standalone, "context": build_context(self.standalone, list(self.evidence))}
+    def prompt_vars(self, context: str = "picks") -> dict[str, str]:
+        """The generation prompt's variables. ``context`` "picks" shows the model only the
+        code's picks and the next best sentences (it judges and writes); "windows" shows
+        each paragraph's best sentences with their neighbours."""
+        evidence = list(self.evidence)
+        shown = None
+        if context == "picks":
+            shown = shown_sentences(self.standalone, evidence, extractive_picks(self.standalone, evidence))
+        return {"question": self.standalone, "context": build_context(self.standalone, evidence, shown)}
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,8 @@ def finalize(request: Request, retrieved: Retrieved, draft: Draft) -> dict[str, 
             # The model can only add: a number question answered with another number than the
             # one the code's confident pick states (often a neighbouring clause's) gets the pick.
             return finalize(request, retrieved, missed) | {"unsupported": checked.unsupported + [c.text for c in checked.claims]}
+        if (patched := _patched(retrieved, checked)) is not None:
+            checked, draft = patched, replace(draft, llm=f"{draft.llm}{MODEL_PATCHED}")
     base = {"question": request.question, "unsupported": checked.unsupported,
             "retrieval": [p.to_retrieved() for p in retrieved.passages], "llm": draft.llm,
             "searched": list(retrieved.plan.searched), "reading": reading_of(retrieved)}
@@ -220,6 +230,26 @@ def _missed_value(retrieved: Retrieved, checked: Verified, label: str) -> Draft 
     return draft
 
 
+def _patched(retrieved: Retrieved, checked: Verified) -> Verified | None:
+    """The model's verified lines plus the code's confident picks they do not cite, when some
+    line the model wrote failed verification: a failed line falls back to the verbatim pick
+    ("全国总工会在北京成立" dropped, the source's 广州 sentence shown). None otherwise."""
+    replaced = {c.replaced for c in checked.claims}
+    if checked.refused or not retrieved.answerable or all(u in replaced for u in checked.unsupported):
+        return None  # nothing failed, or the source's own sentence already stands in its place
+    evidence = list(retrieved.evidence)
+    draft = extractive_draft(retrieved, "")
+    if not draft.picks or draft.no_value or not confident(retrieved.standalone, evidence, list(draft.picks)):
+        return None
+    cited = [(i, span) for c in checked.claims for i, span in c.support]
+    new = [(i, (a, b)) for i, (a, b) in draft.picks if not any(j == i and s < b and a < e for j, (s, e) in cited)]
+    if not new:
+        return None
+    after = max(c.line for c in checked.claims) + 1
+    extra = [replace(c, line=c.line + after) for c in Verified.from_picks(new, evidence).claims]
+    return Verified(checked.claims + extra, checked.unsupported, checked.refusals)
+
+
 def reading_of(retrieved: Retrieved) -> dict[str, str]:
     """The ``Reading`` fields: the plan's hard scope, the reports'-terms rewrite, the kind asked."""
     question = retrieved.standalone
@@ -227,45 +257,6 @@ def reading_of(retrieved: Retrieved) -> dict[str, str]:
     filters = retrieved.plan.filters
     return {"scope": "" if filters.is_empty() else describe_scope(filters),
             "query": rewritten if rewritten != question else "", "asks": KIND_LABELS[asked_kind(question)]}
-
-
-def _with_marks(text: str, marks: list[int]) -> str:
-    """``text`` with [n] markers placed before its final punctuation."""
-    body = text.rstrip(_TERMINAL)
-    return body + "".join(f"[{n}]" for n in marks) + text[len(body):]
-
-
-def _merge_spans(spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """One quote span for a paragraph cited by several claims: contiguous cover if short."""
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    return (start, end) if end - start <= 400 else spans[0]
-
-
-def render(verified: Verified, evidence: list[Evidence], *, quote_mode: bool = False) -> tuple[str, list[dict]]:
-    """Answer text with [n] after each supported sentence, and the citations (dicts in the
-    ``Citation`` shape) numbered by first use. In quote mode each line is the verbatim quote."""
-    order: dict[int, int] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    lines: dict[int, list[str]] = {}
-    for claim in verified.claims:
-        marks = []
-        for i, span in claim.support:
-            marks.append(order.setdefault(i, len(order) + 1))
-            spans.setdefault(i, []).append(span)
-        if not quote_mode:
-            lines.setdefault(claim.line, []).append(_with_marks(claim.text, marks))
-    citations = []
-    for i, n in order.items():
-        ev = evidence[i]
-        start, end = _merge_spans(spans[i])
-        quote = ev.text[start:end]
-        assert quote and quote in ev.text, "a quote must be an exact substring of its paragraph"
-        citations.append({"n": n, "doc_id": ev.doc_id, "source": ev.source, "title": ev.title,
-                          "year": ev.year, "paragraph": ev.n, "section": ev.section,
-                          "text": ev.text, "quote": quote})
-    if quote_mode:
-        return "\n".join(_with_marks(c["quote"], [c["n"]]) for c in citations), citations
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items())), citations
 
 
 def refusal_text(plan, evidence: list[Evidence], plan_question: str, missing: Sequence[str] = ()) -> str:

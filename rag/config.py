@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     llm_ctx: int = Field(4096, ge=512)
     llm_max_tokens: int = Field(384, ge=16)
     llm_timeout_s: float = Field(120.0, gt=0)
+    llm_context: Literal["picks", "windows"] = Field(
+        "picks", description="What the model is shown: the code's picks and next best sentences, "
+                             "or each paragraph's best sentences with their neighbours.")
     llm_queue_size: int = Field(4, ge=0, description="LLM requests waiting beyond the running one.")
     openai_base_url: str | None = None
     openai_model: str | None = None

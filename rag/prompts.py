@@ -69,18 +69,41 @@ def window(question: str, ev: Evidence) -> str:
     return "".join(parts)
 
 
+SECTION_CHARS = 24
+
+
 def source_label(ev: Evidence) -> str:
-    """《title》（year年）第n段 — how a source is introduced to the model."""
+    """《title》（year年）第n段，在“top heading” — how a source is introduced to the model. The
+    top heading tells a review of last year (一、2024年工作回顾) from this year's targets."""
     year = f"（{ev.year}年）" if ev.year else ""
-    return f"《{ev.title or ev.doc_id}》{year}第{ev.n}段"
+    top = ev.section.split(" › ")[0][:SECTION_CHARS]
+    return f"《{ev.title or ev.doc_id}》{year}第{ev.n}段" + (f"，在“{top}”部分" if top else "")
 
 
-def build_context(question: str, evidence: list[Evidence]) -> str:
-    """The numbered, delimited source blocks for the prompt (at most ``MAX_SOURCES``)."""
+def build_context(question: str, evidence: list[Evidence],
+                  shown: dict[int, list[tuple[int, int]]] | None = None) -> str:
+    """The numbered, delimited source blocks for the prompt (at most ``MAX_SOURCES``).
+
+    With ``shown`` (paragraph index → sentence spans), a source shows only those
+    sentences and a source without any is left out; its number stays its index + 1,
+    which is what the [n] markers of the answer refer to.
+    """
     blocks = []
     for i, ev in enumerate(evidence[:MAX_SOURCES], start=1):
+        text = window(question, ev) if shown is None else _joined(ev.text, shown.get(i - 1, []))
         # A source cannot close the data block early and speak as the user.
-        text = window(question, ev).replace("资料>", "资料＞")
+        text = text.replace("资料>", "资料＞")
         if text:
             blocks.append(f"[{i}] {source_label(ev)}\n{text}")
     return "\n\n".join(blocks)
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> str:
+    """The spans of ``text`` in order, a gap mark between spans that are not adjacent."""
+    parts, previous_end = [], None
+    for a, b in spans:
+        if previous_end is not None and a > previous_end:
+            parts.append(_GAP)
+        parts.append(text[a:b])
+        previous_end = b
+    return "".join(parts)

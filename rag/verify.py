@@ -19,6 +19,7 @@ from itertools import combinations
 
 from rag.text.normalize import bigrams, norm
 from rag.text.numerals import extract_numbers, number_supported
+from rag.text.quantities import keep_qualifiers
 from rag.text.places import PLACE_SUFFIXES
 from rag.text.recognizers import is_refusal, quoted_terms, strip_citations
 from rag.text.sentences import sentence_spans, split_sentences
@@ -224,7 +225,9 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
         prefer = asked | {keep.index(i) for c in out.claims for i, _ in c.support}
         idx, reason = _align(sentence, scoped, qb, prefer) if scoped else ([], "coverage")
         if idx:
-            out.claims.append(Claim(sentence, line, [(keep[j], best_span(sentence, scoped[j])) for j in idx]))
+            support = [(keep[j], best_span(sentence, scoped[j])) for j in idx]
+            quoted = "".join(evidence[i].text[a:b] for i, (a, b) in support)
+            out.claims.append(Claim(keep_qualifiers(sentence, quoted), line, support))
             continue
         out.unsupported.append(sentence)
         # A figure the sources state differently: the source's own sentence is shown instead.

@@ -122,6 +122,21 @@ def quantities(text: str, *, folded: bool = False) -> list[Quantity]:
     return found
 
 
+def keep_qualifiers(claim: str, source: str) -> str:
+    """``claim`` with each unqualified quantity written as ``source`` qualifies the same value:
+    "新增就业3万人" against "新增就业近3万人" → "新增就业近3万人", "增长5%" against "5%左右" →
+    "增长5%左右". A reader must not lose the 近, 左右 or 以上 the report wrote."""
+    stated = [q for q in quantities(source) if q.high is None]
+    parts, last = [], 0
+    for q in quantities(claim):
+        same = [s for s in stated if s.unit == q.unit and s.base() == q.base()]
+        # Only when the source writes that value qualified each time it states it.
+        if not q.qualifier and q.high is None and same and all(s.qualifier for s in same):
+            parts += [claim[last:q.start], source[same[0].start:same[0].end]]
+            last = q.end
+    return "".join(parts) + claim[last:]
+
+
 def split_unit(unit: str) -> tuple[str, str]:
     """(scale, base unit) of a unit as written: 万亿元 → ("万亿", "元"), % → ("", "%")."""
     for scale in ("万亿", "亿", "万", "千"):
@@ -136,4 +151,4 @@ def written_value(text: str) -> str:
     return text[found[-1].start:found[-1].end] if found else ""
 
 
-__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "number_value", "quantities", "split_unit", "written_value"]
+__all__ = ["QUANTITY_RE", "Quantity", "SCALES", "UNIT_FAMILY", "aligned", "keep_qualifiers", "number_value", "quantities", "split_unit", "written_value"]

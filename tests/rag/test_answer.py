@@ -100,6 +100,18 @@ def test_a_model_answer_stating_the_picked_number_is_kept(settings, index):
     assert result.answer == "2025年国内生产总值增长目标为5%左右[1]。" and "原文摘录" not in result.llm
 
 
+def test_a_line_that_fails_verification_is_filled_by_the_pick(settings):
+    index = FakeIndex([make_doc("xi/acftu", [
+        "在庆祝中华全国总工会成立100周年大会上的讲话（2025年4月28日）",
+        "1925年5月1日，第二次全国劳动大会在广州开幕，这次大会宣告中华全国总工会正式成立。"],
+        title="在庆祝中华全国总工会成立100周年大会上的讲话", year=2025)])
+    result = answer("全国总工会是哪一年、在哪个城市成立的？", settings, index, deps=DEPS,
+                    backend=scripted("这篇讲话发表于2025年4月28日[1]。中华全国总工会于1925年在北京成立[2]。"))
+    assert result.unsupported == ["中华全国总工会于1925年在北京成立。"] and "北京" not in result.answer
+    assert "广州" in result.answer and result.llm.endswith("原文摘录（补上模型未通过核对的部分）")
+    assert result.answer.startswith("这篇讲话发表于2025年4月28日[1]。")  # the verified line stays
+
+
 def test_a_model_refusal_the_sources_agree_with_refuses(settings, index):
     result = ask("2025年火星基地建设计划是什么？", settings, index, backend=scripted("资料中没有相关信息"))
     assert result.refused and result.unsupported == [] and result.citations == []

@@ -49,6 +49,22 @@ def test_context_is_labelled_and_sources_cannot_close_the_data_block():
     assert "</资料>" not in context
 
 
+def test_picks_context_shows_only_the_chosen_sentences_under_their_own_numbers():
+    evs = [Evidence("g/2025", 21, "今年主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。", title="2025年报告", year=2025),
+           Evidence("g/2025", 30, "这段不相关。", title="2025年报告", year=2025),
+           Evidence("g/2024", 5, "城镇新增就业1256万人。稳住了就业。另一句。", title="2024年报告", year=2024)]
+    shown = {0: [(10, 23)], 2: [(0, 13), (19, 23)]}
+    context = build_context("就业", evs, shown)
+    assert "[1] 《2025年报告》（2025年）第21段\n国内生产总值增长5%左右；" in context
+    assert "[2]" not in context  # a source without a shown sentence is left out, numbers kept
+    assert "[3] 《2024年报告》（2024年）第5段\n城镇新增就业1256万人。……另一句。" in context
+
+
+def test_a_source_is_introduced_with_its_top_heading():
+    ev = Evidence("g/2025", 5, "城镇新增就业1256万人。", section="一、2024年工作回顾 › （一）稳就业", title="2025年报告", year=2025)
+    assert build_context("就业", [ev]).startswith("[1] 《2025年报告》（2025年）第5段，在“一、2024年工作回顾”部分\n")
+
+
 def test_prompt_keeps_rules_in_the_system_message():
     system, human = PROMPT.format_messages(context="[1] …", question="问题？")
     assert system.type == "system" and REFUSAL in system.content and "只要有答案就直接回答" in system.content

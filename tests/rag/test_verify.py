@@ -1,7 +1,7 @@
 """Verification: re-citation, number check, invented names, injected instructions, refusals."""
 import pytest
 
-from rag.chain import render
+from rag.render import render
 from rag.types import Evidence
 from rag.verify import answer_sentences, best_span, verify
 from tests.rag.fakes import corpus_doc
@@ -136,3 +136,9 @@ def test_a_figure_is_attached_to_the_indicator_its_clause_names():
     assert not value_attached({"国内生产总值"}, quote, extract_numbers("增长目标为2%左右"))
     assert numbers_cover("增长5%左右", "国内生产总值增长5%左右；") and not numbers_cover("增长2%", "国内生产总值增长5%左右；")
     assert numbers_cover("加快发展", "坚持稳中求进")  # nothing to miss
+
+
+def test_a_supported_figure_keeps_the_sources_qualifier():
+    ev = [Evidence("d/s", 4, "过去一年，全区城镇新增就业近3万人，城镇登记失业率控制在4%以内。", title="区委书记讲话", year=2022)]
+    checked = verify("全区城镇新增就业3万人[1]。", ev, "区里去年新增了多少就业？")
+    assert [c.text for c in checked.claims] == ["全区城镇新增就业近3万人。"]

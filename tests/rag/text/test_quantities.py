@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from rag.text.quantities import number_value, quantities
+from rag.text.quantities import keep_qualifiers, number_value, quantities
 
 
 @pytest.mark.parametrize("text, value, high, unit, qualifier", [
@@ -60,3 +60,16 @@ def test_aligned_keeps_length_and_chinese_punctuation():
     from rag.text.quantities import aligned
     text = "增长７．５％，城镇１２００万人；4·3％"
     assert aligned(text) == "增长7.5%，城镇1200万人；4.3%" and len(aligned(text)) == len(text)
+
+
+@pytest.mark.parametrize("claim, source, expected", [
+    ("新增就业3万人", "全年城镇新增就业近3万人，登记失业率控制在目标内", "新增就业近3万人"),
+    ("增长5%", "国内生产总值增长5%左右；", "增长5%左右"),
+    ("增长百分之五", "增长５％左右", "增长５％左右"),
+    ("城镇新增就业1200万人", "城镇新增就业1200万人以上", "城镇新增就业1200万人以上"),
+    ("增长5%左右", "增长5%左右", "增长5%左右"),  # already qualified: unchanged
+    ("增长5%", "增长5%左右；去年实际增长5%", "增长5%"),  # the source also states it bare
+    ("增长6%", "增长5%左右", "增长6%"),  # another value is never rewritten
+])
+def test_a_claim_keeps_the_qualifier_its_source_writes(claim, source, expected):
+    assert keep_qualifiers(claim, source) == expected
