@@ -107,6 +107,21 @@ def test_users_set_validates_with_zero_problems_and_both_splits(corpus_dir):
     assert all(i["overlap"] < 0.15 for i in items)
 
 
+EVERYDAY = REPO / "eval" / "sets" / "everyday.jsonl"
+
+
+def test_everyday_set_validates_with_both_splits_and_low_overlap(corpus_dir):
+    assert validate_set(EVERYDAY, corpus_dir) == []
+    items = [json.loads(line) for line in EVERYDAY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {i["split"] for i in items} == {"dev", "test"}
+    assert all(i["overlap"] < 0.15 for i in items if i["type"] != "unanswerable")
+    # A conversation keeps one split, so no turn of a test conversation is tuned on.
+    splits = {}
+    for i in items:
+        splits.setdefault(i["conversation"], set()).add(i["split"])
+    assert all(len(s) == 1 for s in splits.values())
+
+
 def test_catches_a_question_that_copies_its_quote(tmp_path, corpus_dir):
     copied = _item(question="今年发展主要预期目标是国内生产总值增长多少？", overlap=0.0, split="dev")
     problems = validate_set(_write(tmp_path, [copied]), corpus_dir, minimums=False)
