@@ -21,6 +21,10 @@ def test_every_term_has_a_canonical_phrasing_and_a_pattern():
     ("今年雾霾少了多少", ("细颗粒物（PM2.5）",)),
     ("电动车卖了多少辆", ("新能源汽车",)),
     ("军费是多少", ("国防支出",)),
+    ("去年出国旅游的人有多少", ("出境旅游",)),
+    ("老破小改了多少个", ("老旧小区",)),
+    ("外企在中国交了多少税", ("外资企业",)),
+    ("应届大学生今年有多少", ("高校毕业生",)),
 ])
 def test_everyday_words_imply_the_canonical_term(question, terms):
     assert official_terms(question) == terms
