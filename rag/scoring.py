@@ -15,6 +15,7 @@ from rag.text.normalize import norm
 from rag.text.numerals import SMALL_NUMERALS, cn_number, extract_numbers, number_supported
 from rag.text.recognizers import quoted_terms
 from rag.text.sentences import TERMINATORS
+from rag.text.years import RELATIVE_YEAR_WORDS
 from rag.text.vocabulary import names_topic, official_terms, topics
 from rag.types import Evidence
 
@@ -61,14 +62,23 @@ TARGET_LEAD = 24  # characters of a paragraph's start that may announce a target
 
 STATES_TARGET = re.compile(r"预期目标|目标[是为：:]|力争|拟[按安]")
 
+_RELATIVE_RE = re.compile(RELATIVE_YEAR_WORDS)
+
+
 def _year_match(question: str, ev: Evidence, sentence: str) -> float:
     """For a question naming years: + when the sentence states one, a little less when the
     document is of that year or the next (which reviews it), − otherwise."""
     years = {int(v) for k, v in extract_numbers(question) if k == "year"}
     if not years:
         return 0.0
-    if years & {int(v) for k, v in extract_numbers(sentence) if k == "year"}:
+    stated = {int(v) for k, v in extract_numbers(sentence) if k == "year"}
+    if years & stated:
         return 0.2
+    # A sentence dated to another past year is about that year ("2000年底外汇储备…" for
+    # 2001年底), unless the question itself counts from its year (去年, 头一年). Later years
+    # are horizons ("2030年前碳达峰"), not dates.
+    if ev.year and any(y <= ev.year for y in stated) and not _RELATIVE_RE.search(question):
+        return -0.1
     if ev.year in years:
         return 0.15
     return 0.05 if ev.year and ev.year - 1 in years else -0.2

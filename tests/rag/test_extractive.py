@@ -281,3 +281,17 @@ def test_a_byline_is_never_the_answer_to_a_number_question():
     question = "2025年3月习近平会见国际工商界代表时说，外资企业创造了多少就业岗位？"
     assert all(i == 1 for i, _ in extractive_picks(question, ev))
     assert extractive_picks("会见国际工商界代表那次讲话是哪天？", ev)[0][0] == 0  # unless asked when
+
+
+def test_a_sentence_dated_to_another_past_year_loses_to_the_next_reports_review():
+    question = "2001年底咱们国家攒下的外汇有多少美元？"
+    old = Evidence("g/2001", 9, "国家外汇储备2000年底达1656亿美元。", year=2001)
+    review = Evidence("g/2002", 3, "年末国家外汇储备达到2122亿美元。", year=2002)
+    assert sentence_score(question, review, review.text, 1) > sentence_score(question, old, old.text, 0)
+
+
+def test_a_horizon_year_is_not_a_date_against_the_question():
+    question = "2021年总理报告里碳达峰要先出什么方案？"
+    horizon = Evidence("g/2021", 40, "制定2030年前碳排放达峰行动方案。", year=2021)
+    bare = Evidence("g/2021", 40, "制定碳排放达峰行动方案。", year=2021)
+    assert sentence_score(question, horizon, horizon.text, 0) >= sentence_score(question, bare, bare.text, 0) - 0.01
