@@ -24,7 +24,7 @@ from rag.text.asks import YEAR, asked_kind
 from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
 from rag.text.recognizers import quoted_phrases
-from rag.text.turns import NATIONAL_WORD_RE, anaphora, scope_spans, scope_words, topic_before_ask
+from rag.text.turns import NATIONAL_WORD_RE, anaphora, scope_spans, scope_words, setting_clause, topic_before_ask
 from rag.text.vocabulary import topic_span, topics
 from rag.text.years import RANGE_RE, year_mentions
 
@@ -149,7 +149,10 @@ def _topic_turn(norm: str, previous: str) -> str | None:
     topic = re.sub(r"^(?:它们?|其|这个|那个)的?", "", topic)
     if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic) or topic in _PLAIN_TOPICS):
         return None
-    span = topic_span(previous)
+    # The topic asked about, not a word of the clause that sets the scene ("见外国企业老板时说，…").
+    start = len(setting_clause(previous))
+    span = topic_span(previous[start:])
+    span = (span[0] + start, span[1] + start) if span else None
     if span is None and (m := ECONOMIC_RE.search(previous)):
         span = (m.start(), m.end() - 2 if m.group().endswith("目标") else m.end())  # keep 目标: still a target
     if span is None:
@@ -212,6 +215,8 @@ def _leaning_turn(norm: str, previous: str) -> str | None:
     if own:
         return None
     if topics(norm) or ECONOMIC_RE.search(norm):
+        if setting := setting_clause(previous):
+            return f"{setting}，{_LEAD.sub('', norm)}"
         return f"{scope}{norm}" if (scope := scope_words(previous)) else None
     return f"{topic_before_ask(previous)}，{norm}" if len(norm) <= 14 else None
 

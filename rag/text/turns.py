@@ -49,6 +49,18 @@ def scope_words(text: str) -> str:
     return "".join(head[s:e] for s, e in scope_spans(head))
 
 
+# A leading clause that sets the scene: "2025年3月习近平见外国企业老板时说，…", "在十九大报告里，…".
+_SETTING = re.compile(r"^([^，,。？?]{6,32}?(?:时说|时|上说|上|里说|里|中说|中|讲话说))[，,]")
+
+
+def setting_clause(text: str) -> str:
+    """The clause ``text`` opens with to set its scene (who spoke where, which report), if that
+    clause holds a scope word; '' otherwise. A follow-up about another indicator keeps it whole:
+    the scope words alone ("2025年") lose the speech."""
+    found = _SETTING.match(text)
+    return found.group(1) if found and scope_spans(found.group(1)) else ""
+
+
 def topic_before_ask(text: str) -> str:
     """``text`` up to where its ask begins ("2023年那次上合组织峰会" out of "…是哪个国家当
     东道主？"), without trailing particles; the whole text when the ask comes first."""
@@ -66,5 +78,5 @@ def anaphora(text: str) -> list[tuple[int, int]]:
             if not any(s <= m.start() < e for s, e in district)]
 
 
-__all__ = ["ANAPHOR_RE", "ASK_START_RE", "NATIONAL_WORD_RE", "anaphora", "scope_spans", "scope_words",
+__all__ = ["ANAPHOR_RE", "ASK_START_RE", "NATIONAL_WORD_RE", "anaphora", "scope_spans", "scope_words", "setting_clause",
            "topic_before_ask"]

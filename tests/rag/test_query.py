@@ -540,3 +540,9 @@ def test_a_result_after_the_last_report_is_unanswerable(catalog, question, lead)
 
 def test_a_result_the_next_report_states_is_answerable(catalog):
     assert not analyze("内蒙古2024年的投资最后增长了多少？", catalog).unanswerable_scope
+
+
+def test_another_indicator_keeps_the_speech_the_previous_turn_named():
+    previous = "2025年3月习近平见外国企业老板时说，外国公司在中国跟海外的买卖里占了几分之几？"
+    standalone = condense("那工业产值呢？", [previous])
+    assert standalone.startswith("2025年3月习近平见外国企业老板时说，") and "工业产值" in standalone

@@ -1,5 +1,5 @@
 """rag.text.turns: scope, topic and anaphora of a question, as follow-ups lean on them."""
-from rag.text.turns import anaphora, scope_words, topic_before_ask
+from rag.text.turns import anaphora, scope_words, setting_clause, topic_before_ask
 
 
 def test_scope_words_are_read_before_the_ask():
@@ -22,3 +22,9 @@ def test_anaphora_point_back_but_the_district_speech_does_not():
     assert [text[s:e] for s, e in anaphora(text)] == ["那次峰会"]
     assert anaphora("那个区2022年的生产总值目标是多少？") == []
     assert anaphora("其中中央财政赤字是多少？") == []
+
+
+def test_a_scene_setting_clause_is_read_whole():
+    assert setting_clause("2025年3月习近平见外国企业老板时说，外国公司占了几分之几？") == "2025年3月习近平见外国企业老板时说"
+    assert setting_clause("国家2025年给物价上涨定的目标是多少？") == ""  # no clause before a comma
+    assert setting_clause("他说话的时候，提到了什么？") == ""  # no scope word in it
