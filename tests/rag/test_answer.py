@@ -112,6 +112,24 @@ def test_a_line_that_fails_verification_is_filled_by_the_pick(settings):
     assert result.answer.startswith("这篇讲话发表于2025年4月28日[1]。")  # the verified line stays
 
 
+def test_a_model_refusal_of_a_number_the_picks_hold_is_answered_from_them(settings):
+    index = FakeIndex([make_doc("d/s", ["今年要抓好人才工作。", "全年引进高校毕业生到本区就业创业2000人，新建人才公寓500套。"],
+                                title="区委书记的讲话", year=2022)])
+    # The picks hold a number on topic but share under 60% of the question's words (not
+    # "confident"): for a number question that is the code's answer-type check, and it wins.
+    result = answer("区里打算让多少高校毕业生留下来工作？", settings, index, deps=DEPS, backend=scripted("资料中没有相关信息"))
+    assert not result.refused and "2000人" in result.answer
+    assert result.llm.endswith("原文摘录（模型未能作答）")
+
+
+def test_the_confident_pick_stands_beside_a_model_line_about_another_sentence(settings, index):
+    # The model answers with last year's result (supported, cited) to a question about this
+    # year's target: its line stays first, the source's own target clause follows as proof.
+    result = ask("2025年居民消费价格涨幅目标是多少？", settings, index, backend=scripted("居民消费价格上涨0.2%[1]。"))
+    assert result.answer.splitlines() == ["居民消费价格上涨0.2%[1]。", "居民消费价格涨幅2%左右[2]；"]
+    assert result.llm.endswith(" + 原文摘录") and result.unsupported == []
+
+
 def test_a_model_refusal_the_sources_agree_with_refuses(settings, index):
     result = ask("2025年火星基地建设计划是什么？", settings, index, backend=scripted("资料中没有相关信息"))
     assert result.refused and result.unsupported == [] and result.citations == []
