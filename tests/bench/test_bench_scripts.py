@@ -15,6 +15,7 @@ import _common  # noqa: E402
 import answer_bench  # noqa: E402
 import first_answer  # noqa: E402
 import retrieval_bench  # noqa: E402
+import rewrite_bench  # noqa: E402
 
 DOCS = ("national_gwr/cn_gwr_2025.txt", "national_gwr/cn_gwr_2024.txt")
 ITEMS = [
@@ -190,3 +191,13 @@ def test_ledger_bench_writes_its_share_of_phase_one_and_the_gold_score(tmp_path,
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["files"] == 4 and record["statements"] > 0 and 0 < record["share_of_phase1"] < 1
     assert record["target_share"] == 0.10 and record["machine"]["cores"]
+
+
+def test_rewrite_score_counts_bridged_words_and_invented_numbers():
+    quote = "落实好小规模纳税人增值税起征点从月销售额3万元提高到10万元"
+    question = "2019年国家说小商户一个月卖多少钱以内可以不交增值税？"
+    bridged = rewrite_bench.score(question, "小规模纳税人 起征点", [quote])
+    assert bridged["bridges"] and "起征" in bridged["added_bigrams"] and not bridged["invents_number"]
+    echoed = rewrite_bench.score(question, "小商户一个月卖多少钱", [quote])
+    assert not echoed["bridges"]
+    assert rewrite_bench.score(question, "月销售额不超过3万元的免征增值税", [quote])["invents_number"]
