@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
+from rag.scoring import asked_phrasings
 from rag.text.normalize import bigrams, norm
 from rag.text.numerals import extract_numbers, number_supported
 from rag.text.quantities import keep_qualifiers
@@ -32,10 +33,14 @@ from rag.types import Evidence
 # drafts, kept every sentence in 49 of 61 questions (the rest mostly lacked the
 # gold paragraph in retrieval), while invented filler is rejected.
 MIN_COVERAGE = 0.45
+ATTACHED_COVERAGE = 0.2
 # Sentences with fewer content bigrams are connectives ("答案如下：") and are skipped.
 MIN_BIGRAMS = 2
 _LIST_MARK = re.compile(r"^\s*(?:(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）])\s*|[-*•·]\s+)")
-_LEAD_IN = re.compile(r"^(?:答[:：]|根据(?:所?提供的|以上|上述)?(?:资料|材料|信息|报告)(?:内容)?[，,：:]?|(?:资料|材料)(?:中)?(?:显示|指出)[，,：:]?)\s*")
+_LEAD_IN = re.compile(r"^(?:答[:：]|根据(?:所?提供的|以上|上述)?(?:资料|材料|信息|报告)(?:内容)?[，,：:]?|(?:资料|材料)(?:中)?(?:显示|指出)[，,：:]?"
+                      # The model echoes the source label it was shown: "根据《…》（2025年）第52段，", "第33段提到："
+                      r"|(?:根据|据|在)?(?:《[^》]{1,60}》)?(?:[（(]\d{4}年[)）])?第\d+段(?:中|里)?(?:提到|指出|显示|说)?[，,：:]"
+                      r"|(?:根据|据)《[^》]{1,60}》(?:[（(]\d{4}年[)）])?[，,：:])\s*")
 _LABEL_CHARS = 15
 
 
@@ -95,12 +100,16 @@ def _coverage(sentence_bigrams: set[str], ev: Evidence, question_bigrams: set[st
     return len(own & ev.bigrams) / len(own) if own else 0.0
 
 
-def _facts_ok(sentence: str, evs: list[Evidence]) -> tuple[bool, bool]:
-    """(numbers all found, names and quoted terms all found) in the union of ``evs``."""
+def _facts_ok(sentence: str, evs: list[Evidence], question: str = "") -> tuple[bool, bool]:
+    """(numbers all found, names and quoted terms all found) in the union of ``evs``. The
+    years and names the question itself states are its scope, checked by ``in_scope``, not
+    claims ("赵紫阳当总理那五年…3700多万人" needs 3700万, not 赵紫阳, in the paragraph); every
+    other number it repeats is checked (a false premise's 5000元 must still be found)."""
     nums = set().union(*(e.numbers for e in evs))
     names = "\n".join(e.names for e in evs)
-    nums_ok = all(number_supported(x, nums) for x in extract_numbers(sentence))
-    terms = entities(sentence) | quoted_terms(sentence)
+    asked = {x for x in extract_numbers(question) if x[0] == "year"}
+    nums_ok = all(number_supported(x, nums) for x in extract_numbers(sentence) if x not in asked)
+    terms = {t for t in entities(sentence) | quoted_terms(sentence) if not question or t not in norm(question)}
     names_ok = all(t in names or t.rstrip(PLACE_SUFFIXES) in names for t in terms)
     return nums_ok, names_ok
 
@@ -125,7 +134,30 @@ def best_span(claim: str, ev: Evidence) -> tuple[int, int]:
     return start, end
 
 
-def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[int]) -> tuple[list[int], str]:
+def _attached(sentence: str, evidence: list[Evidence], cov: list[float], question: str) -> list[int]:
+    """A paraphrase that restates the question in the user's words shares few bigrams with the
+    source; it is supported by a paragraph (coverage ``ATTACHED_COVERAGE``) where each of its
+    figures stands in a clause naming the indicator the sentence's own clause names for it
+    ("想吸引2000名应届大学生" ← "高校毕业生到*就业创业2000人"). A figure of another subject
+    (贵州能源集团收入1000亿元 said of 工业) is not tied and fails."""
+    numbers = {x for x in extract_numbers(sentence) if x[0] != "year"}
+    if not numbers or not question:
+        return []
+    ranked = sorted((i for i in range(len(evidence)) if cov[i] >= ATTACHED_COVERAGE), key=lambda i: -cov[i])
+    return next(([i] for i in ranked if all(_facts_ok(sentence, [evidence[i]], question))
+                 and all(_tied(x, sentence, evidence[i].text) for x in numbers)), [])
+
+
+def _tied(number, sentence: str, source: str) -> bool:
+    """Does a clause of ``source`` state ``number`` and name an indicator that the sentence's
+    clause stating it names (in the reports' terms or the user's)?"""
+    named = {t for c in _CLAUSE_END.split(sentence) if number_supported(number, extract_numbers(c))
+             for t in asked_phrasings(c)}
+    return bool(named) and value_attached(named, source, {number})
+
+
+def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[int],
+           question: str = "") -> tuple[list[int], str]:
     """Indices of the evidence supporting ``sentence`` (empty if none) and the failure reason.
 
     Among candidates that pass, the best full-sentence overlap wins; near-ties go
@@ -136,7 +168,7 @@ def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[in
     cov = [_coverage(sb, ev, qb) for ev in evidence]
     passing, reason = [], "coverage"
     for i in (i for i in range(len(evidence)) if cov[i] >= MIN_COVERAGE):
-        nums_ok, names_ok = _facts_ok(sentence, [evidence[i]])
+        nums_ok, names_ok = _facts_ok(sentence, [evidence[i]], question)
         if nums_ok and names_ok:
             passing.append(i)
         elif reason != "number":
@@ -151,9 +183,9 @@ def _align(sentence: str, evidence: list[Evidence], qb: set[str], prefer: set[in
     for i, j in combinations([i for i in ranked[:6] if cov[i] >= MIN_COVERAGE / 2], 2):
         pair = [evidence[i], evidence[j]]
         if (pair[0].doc_id != pair[1].doc_id and max(cov[i], cov[j]) >= MIN_COVERAGE
-                and all(_facts_ok(sentence, pair))):
+                and all(_facts_ok(sentence, pair))):  # strict: the question's names must be found too
             return [i, j], ""
-    return [], reason
+    return (attached, "") if (attached := _attached(sentence, evidence, cov, question)) else ([], reason)
 
 
 def _source_wins(sentence: str, line: int, evidence: list[Evidence], prefer: set[int]) -> Claim | None:
@@ -196,7 +228,8 @@ def in_scope(question: str, ev: Evidence, regions: set[str] = frozenset()) -> bo
     names ``regions`` (see ``asked_regions``), the document must be of one of them or
     the paragraph must name one."""
     years = {int(v) for k, v in extract_numbers(question) if k == "year"}
-    stated = {int(v) for k, v in extract_numbers(ev.text) if k == "year"}
+    # A title may name another year than the document's date (二〇二四年新年贺词, given 2023-12-31).
+    stated = {int(v) for k, v in extract_numbers(ev.text + " " + ev.title) if k == "year"}
     if years and not (ev.year in years or (ev.year and ev.year - 1 in years) or years & stated):
         return False
     if not regions or norm(ev.region or "") in regions:
@@ -223,7 +256,7 @@ def verify(answer_text: str, evidence: list[Evidence], question: str = "") -> Ve
         if len(bigrams(sentence)) < MIN_BIGRAMS:
             continue
         prefer = asked | {keep.index(i) for c in out.claims for i, _ in c.support}
-        idx, reason = _align(sentence, scoped, qb, prefer) if scoped else ([], "coverage")
+        idx, reason = _align(sentence, scoped, qb, prefer, question) if scoped else ([], "coverage")
         if idx:
             support = [(keep[j], best_span(sentence, scoped[j])) for j in idx]
             quoted = "".join(evidence[i].text[a:b] for i, (a, b) in support)

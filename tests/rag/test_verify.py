@@ -142,3 +142,33 @@ def test_a_supported_figure_keeps_the_sources_qualifier():
     ev = [Evidence("d/s", 4, "过去一年，全区城镇新增就业近3万人，城镇登记失业率控制在4%以内。", title="区委书记讲话", year=2022)]
     checked = verify("全区城镇新增就业3万人[1]。", ev, "区里去年新增了多少就业？")
     assert [c.text for c in checked.claims] == ["全区城镇新增就业近3万人。"]
+
+
+def test_an_echoed_source_label_is_not_part_of_the_claim():
+    assert answer_sentences("根据《2025年政府工作报告》（2025年）第52段，居民房贷利息年支出减少约1500亿元。") == [
+        (0, "居民房贷利息年支出减少约1500亿元。")]
+    assert answer_sentences("第33段提到：就业补助资金五年累计666亿元。") == [(0, "就业补助资金五年累计666亿元。")]
+
+
+def test_a_new_year_message_titled_with_the_year_asked_is_in_scope():
+    ev = [Evidence("xi/ny", 5, "C919大飞机实现商飞，国产大型邮轮完成试航。", title="国家主席习近平发表二〇二四年新年贺词", year=2023)]
+    checked = verify("C919大飞机实现商飞，国产大型邮轮完成试航。", ev, "习近平二〇二四年新年贺词列举了哪些成就？")
+    assert checked.claims and not checked.unsupported
+
+
+def test_the_questions_own_scope_names_need_not_be_in_the_paragraph():
+    ev = [Evidence("g/1988", 8, "五年来，城镇共安置3700多万人就业。", title="1988年政府工作报告", year=1988)]
+    checked = verify("赵紫阳当总理那五年，城里一共安置了3700多万人就业。", ev, "赵紫阳当总理那五年（1988年报告总结），城里一共安排了多少人上班？")
+    assert checked.claims and not checked.unsupported
+    # A name the question does not hold is still checked.
+    assert verify("李鹏当总理那五年，城镇共安置3700多万人就业。", ev, "那五年城里一共安排了多少人上班？").unsupported
+
+
+def test_a_paraphrase_is_supported_only_where_its_figure_is_tied_to_the_indicator_it_names():
+    ev = [Evidence("d/s", 19, "今年的目标是：高校毕业生到本区就业创业2000人，新建人才公寓500套。", title="区委书记的讲话", year=2022)]
+    question = "那个区今年想吸引多少应届大学生来这儿上班或者自己开公司？"
+    assert verify("这个区今年想吸引2000名应届大学生来这儿上班或者自己开公司。", ev, question).claims
+    # A figure of another subject in the same paragraph (500套人才公寓) is not tied to it.
+    wrong = "这个区今年想吸引500名应届大学生来这儿上班或者自己开公司。"
+    checked = verify(wrong, ev, question)
+    assert wrong in checked.unsupported and all("500名" not in c.text for c in checked.claims)
