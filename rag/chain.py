@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from rag.extractive import Pick, confident, extractive_picks, shown_sentences, value_absent
@@ -85,6 +86,12 @@ class Retrieved:
     missing: tuple[str, ...]  # person names asked about that no paragraph mentions
     answerable: bool
 
+    @cached_property
+    def picks(self) -> tuple[Pick, ...]:
+        """The extractive picks for the standalone question, computed once per request: the
+        prompt, the fallbacks and the checks that make the model only add all read them."""
+        return tuple(extractive_picks(self.standalone, list(self.evidence)))
+
     def prompt_vars(self, context: str = "picks") -> dict[str, str]:
         """The generation prompt's variables. ``context`` "picks" shows the model only the
         code's picks and the next best sentences (it judges and writes); "windows" shows
@@ -92,7 +99,7 @@ class Retrieved:
         evidence = list(self.evidence)
         shown = None
         if context == "picks":
-            shown = shown_sentences(self.standalone, evidence, extractive_picks(self.standalone, evidence))
+            shown = shown_sentences(self.standalone, evidence, list(self.picks))
         return {"question": self.standalone, "context": build_context(self.standalone, evidence, shown)}
 
 
@@ -146,7 +153,7 @@ def speaks_to(question: str, evidence: Sequence[Evidence]) -> bool:
 def extractive_draft(retrieved: Retrieved, label: str) -> Draft:
     """Verbatim best sentences; ``picks`` carries their exact sources to ``finalize``."""
     evidence = retrieved.evidence
-    picks = extractive_picks(retrieved.standalone, list(evidence))
+    picks = list(retrieved.picks)
     if absent := value_absent(retrieved.standalone, list(evidence), picks):
         term, (i, (s, e)) = absent
         return Draft(evidence[i].text[s:e], label, ((i, (s, e)),), no_value=term)
