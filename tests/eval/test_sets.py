@@ -110,9 +110,13 @@ def test_users_set_validates_with_zero_problems_and_both_splits(corpus_dir):
 EVERYDAY = REPO / "eval" / "sets" / "everyday.jsonl"
 
 
-def test_everyday_set_validates_with_both_splits_and_low_overlap(corpus_dir):
-    assert validate_set(EVERYDAY, corpus_dir) == []
-    items = [json.loads(line) for line in EVERYDAY.read_text(encoding="utf-8").splitlines() if line.strip()]
+EVERYDAY2 = REPO / "eval" / "sets" / "everyday2.jsonl"
+
+
+@pytest.mark.parametrize("path", [EVERYDAY, EVERYDAY2], ids=["everyday", "everyday2"])
+def test_everyday_set_validates_with_both_splits_and_low_overlap(corpus_dir, path):
+    assert validate_set(path, corpus_dir) == []
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {i["split"] for i in items} == {"dev", "test"}
     assert all(i["overlap"] < 0.15 for i in items if i["type"] != "unanswerable")
     # A conversation keeps one split, so no turn of a test conversation is tuned on.
