@@ -17,41 +17,27 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from rag.followup_rules import (LEAD_RE, OUTCOME_ASK_RE, RELATIVE_TURN_RE, asks_nothing_new, congress_turn,
+                                counterpart_turn, outcome_turn, parts_turn, premier_turn, relative_turn, spans, topic_turn,
+                                wider_turn)
 from rag.scope import drop_mention
-from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.asks import YEAR, asked_kind
-from rag.text.places import NATIONAL, region_mentions
 from rag.text.questions import normalize_question
 from rag.text.recognizers import quoted_phrases
-from rag.text.turns import NATIONAL_WORD_RE, anaphora, scope_spans, scope_words, setting_clause, topic_before_ask
-from rag.text.vocabulary import topic_span, topics
-from rag.text.years import RANGE_RE, year_mentions
-
-# The framing of a follow-up turn around the new year/region.
-_LEAD = re.compile(r"^(?:换(?:一)?个(?:省|地方|地区|年份)[，,]?|那么|那|还有|再看看|再看|换成|如果是|改成|请问)")
-# Words a year/region follow-up may keep without asking anything new ("那2023年定的目标呢").
-_SAME_ASK = re.compile(r"定的目标|的目标|目标|的数据|的数|的情况|定的是多少|定了多少|定的是|是多少|多少|是什么"
-                       r"|的报告里|的报告|报告里|报告|是怎么说的|怎么说的|怎么说|怎么讲的|怎么讲|怎么提的|提了什么|说了什么")
-_TAIL = re.compile(r"(?:的情况|怎么样|如何|看看|看一下|来看|呢|的)*[?？。!！\s]*$")
-
-
-def _spans(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Year spans (single, relative, ranges) and region spans in normalized text."""
-    years = [(s, e) for _, s, e in year_mentions(norm, 0)] + [m.span() for m in RANGE_RE.finditer(norm)]
-    return sorted(years), [(s, e) for _, s, e in region_mentions(norm)]
+from rag.text.turns import NATIONAL_WORD_RE, YEAR_IN_RE, anaphora, scope_spans, scope_words, setting_clause, topic_before_ask
+from rag.text.vocabulary import topics
 
 
 def _is_follow_up(norm: str) -> bool:
     """A short turn that names only a new year/region (``那2023年呢？``, ``河南呢``)."""
-    years, regions = _spans(norm)
+    years, regions = spans(norm)
     if not (years or regions):
         return False
     rest = norm
     for s, e in sorted(years + regions, reverse=True):
         rest = rest[:s] + rest[e:]
-    rest = _TAIL.sub("", _LEAD.sub("", rest.strip()))
-    return len(re.sub(r"[和与及、,的]", "", _SAME_ASK.sub("", rest))) <= 1
+    return asks_nothing_new(rest)
 
 
 def _substitute(previous: str, spans: list[tuple[int, int]], new: str) -> str:
@@ -62,138 +48,6 @@ def _substitute(previous: str, spans: list[tuple[int, int]], new: str) -> str:
         previous = drop_mention(previous, s, e)
     s, e = spans[0]
     return previous[:s] + new + previous[e:]
-
-
-# Years relative to the previous question's year ("那前年呢", "后一年的呢", "再往前两年呢").
-_RELATIVE = {"去年": -1, "前年": -2, "明年": 1, "后年": 2, "次年": 1, "第二年": 1}
-_STEPS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
-_RELATIVE_TURN = re.compile(r"^(?:那么|那|还有|再看看|再看|换成|看看)?(?:再)?(?:(去年|前年|明年|后年|次年|第二年)"
-                            r"|往?(前|后|上|下|早|晚)([一两二三四五])?年|(?:往)?(前|后|上|下|早|晚)([一两二三四五])?年)"
-                            r"(?:的情况|的数|的|怎么样|如何|呢|是多少|多少)*[?？。!！\s]*$")
-
-
-def _offset(found: re.Match[str]) -> int:
-    if found.group(1):
-        return _RELATIVE[found.group(1)]
-    way, steps = (found.group(2), found.group(3)) if found.group(2) else (found.group(4), found.group(5))
-    return (-1 if way in "前上早" else 1) * _STEPS.get(steps or "一", 1)
-
-
-_YEAR_IN = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
-_PARTS_TURN = re.compile(r"^(?:那么|那)?(?:分别|各自|各)(?:是|都是)?(?:多少|什么|呢|怎么样|如何)?[?？。\s]*$")
-_NAMED_PARTS = re.compile(r"^[^，。？]{2,12}?(?:分别|各自|各是|各有|各(?=多少|占|为))[^，。？]{0,6}[?？。\s]*$")
-_WIDER_TURN = re.compile(r"^(?:那么|那)?(?:放到|换成|看看|拿)?(?:全国|国家|国务院|中央)(?:来看|看|范围|层面|的|是多少|呢|怎么样|报告|定的)*[?？。\s]*$")
-_OUTCOME_TURN = re.compile(r"(?:目标|任务)?(?:达到|实现|完成|做到|达标)(?:了没有|没有|了吗|了么|得怎么样|得如何|了没)"
-                           r"|(?:最后|最终|实际|到底)[^，。？]{0,6}?(?:多少|怎么样|呢|如何|几)|实际呢|结果呢|兑现了吗")
-_TARGET_WORDS = re.compile(r"预期目标|目标|计划|打算|希望|准备|想要|想|要|定的|定了|定为|定在")
-# Only a turn marked as a follow-up (那…/还有…, or …呢): "赤字率是多少？" is a question of its own.
-_TOPIC_TURN = re.compile(r"^(?:(?:那么|那|还有|再看看|再看)(.{2,14}?)(?:的情况|怎么样|如何|呢|是多少|多少)+"
-                         r"|(.{2,14}?)(?:的情况|的)?呢)[?？。\s]*$")
-
-
-# One-word indicators a follow-up names ("那消费呢", "投资呢"): too general for the vocabulary's
-# rewrite of a whole question, unambiguous as the only word of a follow-up.
-_PLAIN_TOPICS = frozenset(("消费", "投资", "出口", "进口", "就业", "收入", "财政收入", "工业", "农业", "服务业", "增速",
-                           "经济", "人口", "财政", "税收", "外资", "粮食", "物价"))
-
-
-_MEASURE = re.compile(r"(?:的)?(?:产值|总额|总量|规模|增加值|增速|水平|比例|占比|比重)")
-
-
-def _relative_turn(norm: str, previous: str) -> str | None:
-    """``那前年呢`` after a question about 2024: the same question about 2022."""
-    found = _RELATIVE_TURN.match(norm)
-    first = _YEAR_IN.search(previous) if found else None
-    if first is None:
-        return None
-    # The first year becomes the new one; any later year of the previous question is dropped.
-    new = f"{int(first.group(1)) + _offset(found)}年"
-    return previous[:first.start()] + new + _YEAR_IN.sub("", previous[first.end():])
-
-
-def _parts_turn(norm: str, previous: str) -> str | None:
-    """``分别是多少`` (the previous question's parts), or ``中央和地方各自多少`` (these parts of it)."""
-    named = _NAMED_PARTS.match(norm)
-    if not (_PARTS_TURN.match(norm) or (named and not _spans(norm)[0])):
-        return None
-    body = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]+$", "", previous)
-    if named:
-        return f"{body}，{norm}"
-    return f"{body}？" if "分别" in body else f"{body}，分别是多少？"
-
-
-def _wider_turn(norm: str, previous: str) -> str | None:
-    """``放到全国看呢``: the previous question without its region, about the whole country."""
-    if not _WIDER_TURN.match(norm):
-        return None
-    text = normalize_question(previous)
-    spans = [(s, e) for r, s, e in region_mentions(text) if r != NATIONAL]
-    for s, e in sorted(spans, reverse=True):
-        text = drop_mention(text, s, e)
-    text = DISTRICT_RE.sub("", text)  # 那个区…: the whole country instead of the district
-    return "全国" + text.lstrip("的")
-
-
-def _outcome_turn(norm: str, previous: str) -> str | None:
-    """``目标达到了没有``: the previous target question, asked as the actual result."""
-    if len(norm) > 16 or not _OUTCOME_TURN.search(norm) or _spans(norm)[0] or topics(norm):
-        return None
-    body = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]*$", "", _TARGET_WORDS.sub("", previous))
-    return f"{body.rstrip('的给把到')}，实际完成了多少？"
-
-
-def _topic_turn(norm: str, previous: str) -> str | None:
-    """``那财政赤字呢``: the previous question about another indicator."""
-    found = _TOPIC_TURN.match(norm)
-    topic = re.sub(r"(?:的)?(?:目标|指标)$", "", (found.group(1) or found.group(2)) if found else "")
-    topic = re.sub(r"^(?:它们?|其|这个|那个)的?", "", topic)
-    if not topic or _spans(norm)[0] or not (topics(topic) or ECONOMIC_RE.search(topic) or topic in _PLAIN_TOPICS):
-        return None
-    # The topic asked about, not a word of the clause that sets the scene ("见外国企业老板时说，…").
-    start = len(setting_clause(previous))
-    span = topic_span(previous[start:])
-    span = (span[0] + start, span[1] + start) if span else None
-    if span is None and (m := ECONOMIC_RE.search(previous)):
-        span = (m.start(), m.end() - 2 if m.group().endswith("目标") else m.end())  # keep 目标: still a target
-    if span is None:
-        return None
-    # The measure after an indicator belongs to it (工业企业|产值): replaced together.
-    tail = _MEASURE.match(previous, span[1])
-    return previous[:span[0]] + topic + previous[tail.end() if tail else span[1]:]
-
-
-_HORIZON = re.compile(r"(?:到|至)?(?<![\d.])(?:1[89]|20)\d\d年(?:的)?")
-_EARLY_CONGRESS = re.compile(r"^([一二三四五六七八九]大)(?:的)?(?:报告)?(?:呢|是怎么说的|怎么说的)?[?？。\s]*$")
-
-
-def _congress_turn(norm: str, previous: str) -> str | None:
-    """``十五大呢？`` after a question about 十八大: the same question about that congress."""
-    found = CONGRESS_RE.search(norm)
-    before = CONGRESS_RE.search(previous) if found else None
-    # 一大…九大 name a congress only in context (三大攻坚战 does not): here, after another congress.
-    if not found and (early := _EARLY_CONGRESS.match(_LEAD.sub("", norm))) and (before := CONGRESS_RE.search(previous)):
-        return _HORIZON.sub("", previous[:before.start()] + early.group(1) + previous[before.end():])
-    rest = _TAIL.sub("", _LEAD.sub("", (norm[:found.start()] + norm[found.end():]).strip())) if found else "x"
-    if not before or len(re.sub(r"[的]", "", _SAME_ASK.sub("", rest))) > 1:
-        return None
-    # Each congress looks to its own horizon (十八大: 2020年, 十五大: 2010年): the years go.
-    return _HORIZON.sub("", previous[:before.start()] + found.group(0) + previous[before.end():])
-
-
-# One group of counterparts: "地方呢？" after a question about 中央财政赤字 asks the other part.
-_COUNTERPARTS = (("中央", "地方"), ("城镇居民", "农村居民"), ("城镇", "农村"), ("出口", "进口"),
-                 ("第一产业", "第二产业", "第三产业"), ("农业", "工业", "服务业"))
-_COUNTERPART_TURN = re.compile(r"^(?:那么|那|还有)?(.{2,4}?)(?:的情况|的|是多少|多少|呢)+[?？。\s]*$")
-
-
-def _counterpart_turn(norm: str, previous: str) -> str | None:
-    """``地方呢`` after ``2016年中央财政赤字是多少``: the same question about the other part."""
-    found = _COUNTERPART_TURN.match(norm)
-    word = found.group(1) if found else ""
-    for group in _COUNTERPARTS:
-        if word in group and (other := next((w for w in group if w != word and w in previous), None)):
-            return previous.replace(other, word, 1)
-    return None
 
 
 def _leaning_turn(norm: str, previous: str) -> str | None:
@@ -207,16 +61,16 @@ def _leaning_turn(norm: str, previous: str) -> str | None:
     own = [sp for sp in scope_spans(norm) if not any(s <= sp[0] < e for s, e in refs) and not _compared(norm, sp[0])]
     if refs:
         # Only a year or region named outright moves the subject; "比去年高吗" compares with it.
-        years, regions = _spans(norm)
-        moved = [sp for sp in [*(y for y in years if _YEAR_IN.match(norm, y[0])), *regions] if not _compared(norm, sp[0])]
+        years, regions = spans(norm)
+        moved = [sp for sp in [*(y for y in years if YEAR_IN_RE.match(norm, y[0])), *regions] if not _compared(norm, sp[0])]
         kept = "".join(ch for k, ch in enumerate(norm) if not any(s <= k < e for s, e in refs + moved))
         named = "".join(norm[s:e] for s, e in sorted(moved))
-        return _with_scope(topic_before_ask(previous), named) + "，" + _LEAD.sub("", kept)
+        return _with_scope(topic_before_ask(previous), named) + "，" + LEAD_RE.sub("", kept)
     if own:
         return None
     if topics(norm) or ECONOMIC_RE.search(norm):
         if setting := setting_clause(previous):
-            return f"{setting}，{_LEAD.sub('', norm)}"
+            return f"{setting}，{LEAD_RE.sub('', norm)}"
         return f"{scope}{norm}" if (scope := scope_words(previous)) else None
     return f"{topic_before_ask(previous)}，{norm}" if len(norm) <= 14 else None
 
@@ -231,30 +85,40 @@ def _compared(norm: str, start: int) -> bool:
 def _with_scope(previous: str, norm: str) -> str:
     """``previous`` with the years and regions ``norm`` names put in place of its own;
     a province replaces the previous question's national words (国家的报告 → 湖北的报告)."""
-    years, regions = _spans(norm)
+    years, regions = spans(norm)
     text = normalize_question(previous)
     if years:
-        text = _substitute(text, _spans(text)[0], "和".join(norm[s:e] for s, e in years))
+        text = _substitute(text, spans(text)[0], "和".join(norm[s:e] for s, e in years))
     if regions:
-        spans = _spans(text)[1] or [m.span() for m in NATIONAL_WORD_RE.finditer(text)]
-        text = _substitute(text, spans, "和".join(norm[s:e] for s, e in regions))
+        places = spans(text)[1] or [m.span() for m in NATIONAL_WORD_RE.finditer(text)]
+        text = _substitute(text, places, "和".join(norm[s:e] for s, e in regions))
     return text
 
 
 _RELATIVE_LEAD = re.compile(r"^(?:那么|那)?(?:再)?(前一年|上一年|后一年|下一年|去年|前年)(?:的)?(?=.{2,})")
 
 
+# "放到全国看，今年定的是多少？": the scope widens first, then the rest of the turn is read.
+_WIDER_LEAD = re.compile(r"^(?:那么|那)?(?:放到|换成|拿到?|看看)?(?:全国|国家)(?:来看|看|范围|层面)?[，,]")
+# A turn asking the target again ("今年定的是多少") after the outcome was asked.
+_ASKS_TARGET = re.compile(r"定的|定了|目标|计划|打算|预期")
+
+
 def _condense_one(question: str, previous: str) -> str:
     norm = normalize_question(question)
+    if (lead := _WIDER_LEAD.match(norm)) and len(norm) > lead.end() + 2:
+        return _condense_one(norm[lead.end():], wider_turn("全国呢", previous) or previous)
+    if _ASKS_TARGET.search(norm) and (outcome := OUTCOME_ASK_RE.search(previous)):
+        previous = previous[:outcome.start()] + "？"
     # "前年的目标完成了吗": the year moves first, then the rest of the turn is read.
-    if (lead := _RELATIVE_LEAD.match(norm)) and not _RELATIVE_TURN.match(norm) \
-            and (moved := _relative_turn(lead.group(1) + "呢", previous)) is not None:
-        return _condense_one(norm[lead.end():], moved)
-    for rule in (_relative_turn, _parts_turn, _counterpart_turn, _wider_turn, _outcome_turn, _congress_turn):
+    if (lead := _RELATIVE_LEAD.match(norm)) and not RELATIVE_TURN_RE.match(norm) \
+            and (moved := relative_turn(lead.group(1) + "呢", previous)) is not None:
+        return moved if asks_nothing_new(norm[lead.end():]) else _condense_one(norm[lead.end():], moved)
+    for rule in (relative_turn, parts_turn, counterpart_turn, wider_turn, outcome_turn, congress_turn, premier_turn):
         if (rewritten := rule(norm, previous)) is not None:
             return rewritten
     if not _is_follow_up(norm):
-        return _topic_turn(norm, previous) or _leaning_turn(norm, normalize_question(previous)) or question
+        return topic_turn(norm, previous) or _leaning_turn(norm, normalize_question(previous)) or question
     return _with_scope(previous, norm)
 
 
@@ -278,7 +142,36 @@ def condense(question: str, history: Iterable[Any]) -> str:
     the previous question's subject with the new year/region substituted. Turns
     that say more than a year/region are already standalone and are returned as is.
     """
-    standalone = ""
+    standalone, earlier = "", []
     for turn in _user_turns(history) + [question]:
-        standalone = _condense_one(turn, standalone) if standalone else turn
+        standalone = (_both_turn(turn, earlier, standalone) or _condense_turn(turn, standalone)) if standalone else turn
+        earlier.append(turn)
     return standalone
+
+
+def _condense_turn(turn: str, previous: str) -> str:
+    """A turn of several questions ("那2025年呢？为什么提高了？"): its first is condensed and
+    the rest leans on it."""
+    found = re.search(r"[？?](?=.)", turn.strip())
+    if not found:
+        return _condense_one(turn, previous)
+    first, rest = turn.strip()[:found.end()], turn.strip()[found.end():]
+    head = _condense_one(first, previous)
+    return head + rest if head != first else _condense_one(turn, previous)
+
+
+# "那两个省谁高？", "这两年比呢": every region (or year) the conversation named, together.
+_BOTH_RE = re.compile(r"(?:那|这)?(?:两个省份?|两省|两地|两个地方|两者|二者|这俩|两年|这两年)(?:的)?")
+
+
+def _both_turn(turn: str, earlier: list[str], previous: str) -> str | None:
+    """``那两个省谁高`` after 广东… and 浙江呢: the previous question about both, and the ask."""
+    found = _BOTH_RE.search(norm := normalize_question(turn))
+    if not found:
+        return None
+    named = [t[s:e] for t in map(normalize_question, earlier) for s, e in spans(t)[1 if "年" not in found.group() else 0]]
+    named = list(dict.fromkeys(named))
+    if len(named) < 2:
+        return None
+    base = re.sub(r"(?:是多少|多少|是什么|什么)?[?？。\s]*$", "", _with_scope(previous, "和".join(named)))
+    return f"{base}，{LEAD_RE.sub('', norm[:found.start()] + norm[found.end():]).lstrip('的')}"

@@ -71,6 +71,30 @@ def topic_before_ask(text: str) -> str:
     return head if len(head) >= 4 else _TRAILING.sub("", re.sub(r"[?？。!！]+$", "", text))
 
 
+YEAR_IN_RE = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
+_LATER_YEAR_RE = re.compile(r"(?:[和与及、至到—-])?(?<![\d.])(?:1[89]|20)\d\d年")
+# The year of the report a question quotes, not the year it asks about: "1981年赵紫阳作报告时说，1980年…".
+_SOURCE_YEAR = re.compile(r"[^，,。？?\d]{0,10}?(?:作报告|报告|决议|讲话|贺词)[^，,。？?\d]{0,6}[，,]")
+# Years named relative to the report (a provincial report's 今年 is its own year).
+_RELATIVE_WORDS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_RELATIVE_WORD_RE = re.compile("|".join(_RELATIVE_WORDS))
+
+
+def shift_year(previous: str, offset: int) -> str | None:
+    """``previous`` asked ``offset`` years earlier or later ("那前年呢"): the year it asks about
+    moves and any later year goes; the year of a report it quotes first stays (1981年…作报告时说，
+    1980年… → 1979年); a relative word moves when it names no year (今年 → 去年). None when it
+    names no year at all."""
+    years = list(YEAR_IN_RE.finditer(previous))
+    if not years:
+        found = _RELATIVE_WORD_RE.search(previous)
+        moved = found and next((w for w, v in _RELATIVE_WORDS.items() if v == _RELATIVE_WORDS[found.group()] + offset), None)
+        return previous[:found.start()] + moved + previous[found.end():] if moved else None
+    target = years[1] if len(years) >= 2 and _SOURCE_YEAR.match(previous, years[0].end()) else years[0]
+    new = f"{int(target.group(1)) + offset}年"
+    return previous[:target.start()] + new + _LATER_YEAR_RE.sub("", previous[target.end():])
+
+
 def anaphora(text: str) -> list[tuple[int, int]]:
     """Spans of the words in ``text`` that point back (那次, 这个目标, 它), not 那个区 (the district speech)."""
     district = [m.span() for m in DISTRICT_RE.finditer(text)]
@@ -78,5 +102,5 @@ def anaphora(text: str) -> list[tuple[int, int]]:
             if not any(s <= m.start() < e for s, e in district)]
 
 
-__all__ = ["ANAPHOR_RE", "ASK_START_RE", "NATIONAL_WORD_RE", "anaphora", "scope_spans", "scope_words", "setting_clause",
-           "topic_before_ask"]
+__all__ = ["ANAPHOR_RE", "ASK_START_RE", "NATIONAL_WORD_RE", "YEAR_IN_RE", "anaphora", "scope_spans", "scope_words",
+           "setting_clause", "shift_year", "topic_before_ask"]
