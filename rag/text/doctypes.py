@@ -11,6 +11,7 @@ import re
 from rag.text import alternation
 from rag.text.numerals import ONE_TO_NINE, SMALL_NUMERALS
 from rag.text.places import place_names
+from rag.text.premiers import PREMIERS
 from rag.text.years import YEAR_PAT
 
 NATIONAL_GWR = "national_government_work_report"
@@ -56,8 +57,10 @@ PROVINCIAL_CUE_RE = re.compile(r"省政府|省级|各省|地方政府|省份|自
 DISTRICT_RE = re.compile(r"区委|全区|经济工作会议|(?:那个|这个|该|本)区(?![间域别分])|区里(?!面)")
 LEADER_DOC_RE = re.compile(r"新年贺词|贺词|致辞|祝酒|主旨讲话|主旨演讲|书面讲话|书面演讲|演讲")
 LEADER_RE = re.compile(r"习近平|总书记|习主席|国家主席")
-# What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告".
+# What may stand between a year/place and the document it names: "2023年十四届全国人大一次会议批准的政府工作报告",
+# "2008年人大批准温家宝报告的决议".
 FILLER_RE = re.compile(r"(?:的|中华人民共和国|中国|我国|国务院|全国|中央|国家(?!主席)|那份|这份|政府|党的|习近平|总书记|国家主席|主席|总理|所作|作|省|市"
+                       rf"|{'|'.join(PREMIERS)}"
                        rf"|自治区|特区|特别行政区|人大|关于|批准|审议|通过|第?[{_N}]+(?:届|次)|会议"
                        rf"|[\s,、和与及]|{YEAR_PAT}年?|今年|去年|前年|明年|当年|那年|本年|" + "|".join(place_names()) + ")*")
 

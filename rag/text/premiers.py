@@ -38,14 +38,25 @@ _LAST_WORDS = ("最后一次", "最后一份", "最后那份", "卸任前")
 _EARLIER_TERM = ("第一个任期", "第一届", "头五年", "前五年")
 _LATER_TERM = ("第二个任期", "第二届", "最后五年", "后五年")
 _BOTH_TERMS = ("两届", "两个任期")
+# A premier's years without saying which term ("朱镕基那五年", "李鹏那届政府"): every term's review.
+_WHOLE_TERMS = ("那五年", "这五年", "那几年", "那届政府", "那届", "任内")
 _GAP = "[^，。？]{0,8}?"
 _FIRST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_FIRST_WORDS)})")
 _LAST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_LAST_WORDS)})")
 _TERM = re.compile(rf"({_NAME}){_GAP}({'|'.join((*_EARLIER_TERM, *_LATER_TERM, *_BOTH_TERMS))})")
+_NAMED_YEAR = re.compile(r"(?<![\d.])(?:1[89]|20)\d\d年")
+_WHOLE = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_WHOLE_TERMS)})")
 # The words that date a report by its premier: they name the report, not what it says.
 DATING_RE = re.compile("|".join(sorted((*PREMIERS, *_FIRST_WORDS, *_LAST_WORDS, *_EARLIER_TERM, *_LATER_TERM,
                                         *_BOTH_TERMS, "当总理", "任期", "作报告", "那届政府", "上一届政府"),
                                        key=len, reverse=True)))
+
+# A premier with the words that date his report or term, as one phrase ("李鹏第二个任期那五年",
+# "李强第一次作报告时", "朱镕基那届政府"), or his name alone.
+_DATING_WORDS = "|".join(sorted((*_FIRST_WORDS, *_LAST_WORDS, *_EARLIER_TERM, *_LATER_TERM, *_BOTH_TERMS, *_WHOLE_TERMS,
+                                 "任期", "作报告", "报告"), key=len, reverse=True))
+PREMIER_PHRASE_RE = re.compile(rf"(?:{_NAME})(?:当总理)?(?:后)?(?:的)?(?:{_GAP}(?:{_DATING_WORDS}))+"
+                               rf"(?:那五年|这五年|那几年|作报告|的报告|报告|里|内|期间|时)?|(?:{_NAME})")
 
 
 def premier_report_years(norm: str) -> tuple[int, ...]:
@@ -60,6 +71,10 @@ def premier_report_years(norm: str) -> tuple[int, ...]:
         return (PREMIERS[found.group(1)].first,)
     if found := _LAST.search(norm):
         return (PREMIERS[found.group(1)].last,)
+    # "李克强那届政府刚上台时" is his first report (above); "朱镕基那五年" every term's review,
+    # unless the question names its year itself.
+    if (found := _WHOLE.search(norm)) and not _NAMED_YEAR.search(norm) and not _PLAN.search(norm):
+        return PREMIERS[found.group(1)].reviews
     return ()
 
 
@@ -80,4 +95,4 @@ def plan_report_years(norm: str) -> tuple[int, ...]:
     return (_PLANS[found.group(1)] + 5,)
 
 
-__all__ = ["DATING_RE", "PREMIERS", "Premier", "plan_report_years", "premier_report_years"]
+__all__ = ["DATING_RE", "PREMIERS", "PREMIER_PHRASE_RE", "Premier", "plan_report_years", "premier_report_years"]

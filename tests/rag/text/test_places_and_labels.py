@@ -28,6 +28,9 @@ def test_every_doc_type_has_one_label():
 def test_a_year_names_a_document_across_filler_words():
     norm = "2023年十四届全国人大一次会议批准的政府工作报告"
     assert names_document(norm, 5) and not names_document("2023年经济增长", 5)
+    # The premier who delivered it stands between the year and the document too.
+    assert names_document("2010年人大批准温家宝报告的决议", 5)
+    assert not names_document("2010年温家宝访问日本", 5)
 
 
 @pytest.mark.parametrize("question, stems", [("GDP和cpi", ["生产总值", "居民消费价格"]), ("PPI", ["工业生产者出厂价格"]),

@@ -27,6 +27,15 @@ def test_first_and_last_reports(question, years):
 
 @pytest.mark.parametrize("question, years", [
     ("李鹏第一个任期五年里", (1993,)),
+    # A premier's years without a term named: every term's review.
+    ("朱镕基那五年", (2003,)),
+    ("李鹏那届政府", (1993, 1998)),
+    ("温家宝任内", (2008, 2013)),
+    # ... but his first or last report, when the question says so.
+    ("李克强那届政府刚上台时", (2014,)),
+    # ... or a year or a five-year plan the question names itself.
+    ("朱镕基那五年里的2001年", ()),
+    ("朱镕基回顾“十五”那五年时", ()),
     ("李克强第一个任期里", (2018,)),
     ("李鹏头五年", (1993,)),
     ("李克强第二个任期里", (2023,)),
