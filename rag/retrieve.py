@@ -19,7 +19,9 @@ into ranked ``Passage``s (``rag.types``):
 6. a question that quotes a distinctive part of a document's title ("在全国总工会
    成立100周年大会上…") names that document: a third list, BM25 within the named
    document(s), joins the fusion. Otherwise the occasion words match only the
-   speech's title chunk and the paragraph that answers loses to other speeches.
+   speech's title chunk and the paragraph that answers loses to other speeches;
+7. a question naming years its plan does not hold it to ("1985年底老百姓在银行里存了多少钱")
+   gets a lexical and a dense list within the documents of those years (``year_list_weight``).
 """
 from __future__ import annotations
 
@@ -193,6 +195,16 @@ def dense_weight(share: float, settings: Settings) -> float:
     return settings.dense_weight_matched if share >= settings.lexical_match else settings.dense_weight
 
 
+def _year_window(plan: QueryPlan, hard: Filters | None) -> Filters | None:
+    """The documents of the years a question names (a year and the next, which reviews it) within
+    ``hard``, when ``hard`` does not already hold the question to some years; else None.
+    Everyday wording ("1985年底老百姓在银行里存了多少钱") names no document, so the year is only a
+    boost, which cannot lift a chunk neither retriever found among all the corpus's years."""
+    if not plan.boost.years or hard is None or hard.year_from or hard.doc_ids:
+        return None
+    return combine_filters(hard, Filters(year_from=min(plan.boost.years), year_to=max(plan.boost.years)))
+
+
 def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters | None,
           docs: Mapping[str, dict], k: int) -> list[Passage]:
     """Search, fuse, boost and materialize the top ``k`` hits of one (sub-)plan."""
@@ -204,7 +216,13 @@ def _rank(plan: QueryPlan, index: SearchIndex, settings: Settings, user: Filters
         lists = _search(index, plan, settings.candidates, user)
     lists["named"] = _named_search(index, plan, settings.candidates, user if fallback else hard, docs)
     share = lexical_share(plan.question, index.get_chunks(lists["lexical"][:1]))
-    scores = rrf(lists, settings.rrf_k, {"dense": dense_weight(share, settings)})
+    weights = {"dense": dense_weight(share, settings)}
+    if settings.year_list_weight and (window := _year_window(plan, user if fallback else hard)) is not None:
+        year_lists = _search(index, plan, settings.candidates, window)
+        lists |= {"year_lexical": year_lists["lexical"], "year_dense": year_lists["dense"]}
+        weights |= {"year_lexical": settings.year_list_weight,
+                    "year_dense": settings.year_list_weight * weights["dense"]}
+    scores = rrf(lists, settings.rrf_k, weights)
     for cid in scores:
         scores[cid] += boost_bonus(docs.get(parse_chunk_id(cid)[0], {}), boost, settings.rrf_k)
     top = sorted(scores, key=lambda c: (-scores[c], c))[:k]

@@ -59,7 +59,7 @@ def cid(year_or_region, n: int) -> str:
 
 @pytest.fixture
 def small(settings):
-    return settings.model_copy(update={"k": 4, "candidates": 10, "rrf_k": 60})
+    return settings.model_copy(update={"k": 4, "candidates": 10, "rrf_k": 60, "year_list_weight": 0.0})
 
 
 # ---- pure functions ----------------------------------------------------------
@@ -141,6 +141,22 @@ def test_boost_reorders_close_candidates_but_adds_none(small):
     assert [h.chunk_id for h in hits] == [cid(2019, 2), cid(2024, 1)]
     assert hits[0].score == pytest.approx((1 + small.dense_weight) / 62 + 2 * BOOST_WEIGHT / 61)
     assert cid(2025, 7) not in {h.chunk_id for h in hits}
+
+
+def test_the_years_named_get_lists_of_their_own_documents(small):
+    # The 2019 chunk is below both whole-corpus lists' candidates (a boost cannot lift it);
+    # searched within the years named, it comes first.
+    order = [cid(2024, n) for n in range(1, small.candidates + 1)] + [cid(2019, 2)]
+    index = FakeIndex(lexical=order, dense=order)
+    plan = QueryPlan(question="q", query="q", boost=Boost(years=(2019,)))
+    assert cid(2019, 2) not in {h.chunk_id for h in retrieve(plan, index, small)}
+    hits = retrieve(plan, index, small.model_copy(update={"year_list_weight": 1.0}))
+    assert hits[0].chunk_id == cid(2019, 2) and set(hits[0].ranks) >= {"year_lexical", "year_dense"}
+    # A question held to some years by its plan needs no such list.
+    index.calls.clear()
+    held = QueryPlan(question="q", query="q", filters=Filters(year_from=2019, year_to=2019), boost=Boost(years=(2019,)))
+    retrieve(held, index, small.model_copy(update={"year_list_weight": 1.0}))
+    assert len(index.calls) == 2  # lexical and dense only: no year lists
 
 
 def test_user_filters_and_plan_filters_are_combined(small):
