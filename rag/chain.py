@@ -114,14 +114,16 @@ class Draft:
 
 
 def evidence_of(passages: Sequence[Passage], index) -> list[Evidence]:
-    """Each paragraph of each passage, once, in retrieval order, with its document metadata."""
+    """Each paragraph of each passage, once, in retrieval order, with its document metadata and
+    the terms of the corpus (``Index.known_terms``; an index without them counts every word)."""
     seen, out = set(), []
+    known = index.known_terms() if hasattr(index, "known_terms") else None
     for passage in passages:
         for n in passage.paragraphs:
             para = None if (passage.doc_id, n) in seen else index.paragraph(passage.doc_id, n)
             seen.add((passage.doc_id, n))
             if para is not None:
-                out.append(Evidence.of(para, passage))
+                out.append(Evidence.of(para, passage, known))
     return out
 
 

@@ -50,8 +50,8 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
     provinces or years do not creep in.
     """
     scored = ranked_sentences(question, paragraphs)
-    asked = topics(question)
-    if not any(on_topic(question, paragraphs[i].text[a:b]) or answers_topic(question, asked, paragraphs[i].text[a:b])
+    asked, known = topics(question), _known(paragraphs)
+    if not any(on_topic(question, paragraphs[i].text[a:b], known) or answers_topic(question, asked, paragraphs[i].text[a:b])
                for _, i, (a, b) in scored):
         if not (scored := _lead_answers(question, paragraphs, scored)):
             return []
@@ -79,6 +79,11 @@ def extractive_picks(question: str, paragraphs: list[Evidence], *, max_sentences
         if paragraphs[i].doc_id in docs and (i, span) not in picks:
             picks.append((i, span))
     return list(dict.fromkeys((i, narrow(question, paragraphs[i].text, span)) for i, span in picks))
+
+
+def _known(paragraphs: list[Evidence]) -> frozenset[str] | None:
+    """The terms of the corpus the paragraphs came from (one index per request)."""
+    return paragraphs[0].known if paragraphs else None
 
 
 def ranked_sentences(question: str, paragraphs: list[Evidence]) -> list[tuple[float, int, tuple[int, int]]]:
@@ -196,7 +201,8 @@ def confident(question: str, paragraphs: list[Evidence], picks: list[Pick]) -> b
         return False
     i, (a, b) = picks[0]
     sentence = paragraphs[i].text[a:b]
-    return answers_topic(question, topics(question), sentence) or overlap(question, sentence) >= CONFIDENT_OVERLAP
+    return answers_topic(question, topics(question), sentence) or overlap(
+        question, sentence, _known(paragraphs)) >= CONFIDENT_OVERLAP
 
 
 CONFIDENT_OVERLAP = 0.6
@@ -216,7 +222,7 @@ def _part_picks(question: str, paragraphs: list[Evidence], scored: list, docs: s
                       for _, i, (a, b) in scored if paragraphs[i].doc_id in docs]
         best = max(candidates, default=None, key=lambda c: c[0])
         sentence = paragraphs[best[1]].text[best[2][0]:best[2][1]] if best else ""
-        if best and (on_topic(part, sentence) or on_topic(question, sentence)):
+        if best and (on_topic(part, sentence, _known(paragraphs)) or on_topic(question, sentence, _known(paragraphs))):
             picks.append((best[1], best[2]))
     return picks
 

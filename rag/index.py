@@ -219,6 +219,10 @@ class Index:
             return []
         return self.ensure_lexical(save=False).search(query, k, allowed)
 
+    def known_terms(self) -> frozenset[str]:
+        """The tokens (characters, bigrams) the indexed corpus holds."""
+        return self.ensure_lexical(save=False).terms()
+
     def ensure_lexical(self, save: bool = True) -> LexicalIndex:
         """The BM25 index for the catalog's current generation: cached, loaded or rebuilt.
 

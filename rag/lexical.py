@@ -54,6 +54,7 @@ class LexicalIndex:
         self.tokenizer = tokenizer
         self.generation = generation
         self._row = {cid: i for i, cid in enumerate(ids)}
+        self._terms: frozenset[str] | None = None
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, str]], tokenizer: str, generation: int) -> "LexicalIndex":
@@ -97,6 +98,12 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         return cls(stamp["ids"], model, stamp["tokenizer"], int(stamp["generation"]))
+
+    def terms(self) -> frozenset[str]:
+        """Every token the corpus holds (computed once): what a question's words can match at all."""
+        if self._terms is None:
+            self._terms = frozenset(self.model.vocab_dict) if self.model is not None else frozenset()
+        return self._terms
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top ``k`` (chunk_id, score) with score > 0; only ids in ``allowed`` when given."""

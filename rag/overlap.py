@@ -50,8 +50,23 @@ RELEVANCE_MIN = 0.15
 # unanswerable refused; 0.3 → 0.775, 14/18; 0.35 → 0.757, 14/18.
 SENTENCE_MIN = 0.3
 
+def question_bigrams(question: str, known: frozenset[str] | None = None) -> frozenset[str]:
+    """The question's content bigrams (``all_question_bigrams``) that the corpus holds, when its
+    terms are ``known``: a word no document contains ("沾光", "砸钱") is the asker's own and no
+    sentence could share it, so it does not count against one that shares the rest. Measured on
+    the dev halves: everyday key accuracy 0.754 -> 0.772, everyday2 0.436 -> 0.455, users 0.714
+    -> 0.725, refusal recall unchanged on every set."""
+    full = all_question_bigrams(question)
+    if known is None:
+        return full
+    return frozenset(b for b in full if b in known or not _CJK_PAIR.match(b)) or full
+
+
+_CJK_PAIR = re.compile(r"^[\u3400-\u9fff]{2}$")
+
+
 @lru_cache(maxsize=4096)
-def question_bigrams(question: str) -> frozenset[str]:
+def all_question_bigrams(question: str) -> frozenset[str]:
     """The question's content bigrams: the bigrams inside its jieba words of two or more
     characters, with question words, years and document names removed; GDP/CPI/PPI spelled
     as the reports spell them.
@@ -88,18 +103,19 @@ def _looks_like_name(word: str) -> bool:
 
 def relevance(question: str, ev: Evidence) -> float:
     """Share of the question's content bigrams found in the paragraph (0..1)."""
-    qb = question_bigrams(question)
+    qb = question_bigrams(question, ev.known)
     return len(qb & ev.bigrams) / len(qb) if qb else 0.0
 
-def overlap(question: str, sentence: str) -> float:
-    """Share of the question's content bigrams found in ``sentence``."""
-    qb = question_bigrams(question)
+def overlap(question: str, sentence: str, known: frozenset[str] | None = None) -> float:
+    """Share of the question's content bigrams (those the corpus holds, when ``known``) in ``sentence``."""
+    qb = question_bigrams(question, known)
     return len(qb & bigrams(sentence)) / len(qb) if qb else 0.0
 
-def on_topic(question: str, sentence: str) -> bool:
-    """Does ``sentence`` share at least ``SENTENCE_MIN`` of the question's content bigrams,
-    and at least two of them? One shared word ("计划" for 火星殖民计划) is not a topic."""
-    qb = question_bigrams(question)
+def on_topic(question: str, sentence: str, known: frozenset[str] | None = None) -> bool:
+    """Does ``sentence`` share at least ``SENTENCE_MIN`` of the question's content bigrams (those
+    the corpus holds, when ``known``), and at least two of them? One shared word ("计划" for
+    火星殖民计划) is not a topic."""
+    qb = question_bigrams(question, known)
     shared = len(qb & bigrams(sentence))
     return shared >= min(2, len(qb)) and shared / len(qb) >= SENTENCE_MIN
 
@@ -111,7 +127,7 @@ def answer_overlap(question: str, ev: Evidence, sentence: str) -> float:
     Those bigrams name the document, not the answer. Counted only where they occur in
     the text, they made a speech's title line outrank the sentence that answers.
     """
-    qb = question_bigrams(question)
+    qb = question_bigrams(question, ev.known)
     return len(qb & (bigrams(sentence) | _title_bigrams(ev.title))) / len(qb) if qb else 0.0
 
 @lru_cache(maxsize=1024)
@@ -125,5 +141,5 @@ def question_text(question: str) -> str:
     return norm(_QUESTION_NOISE.sub(" ", question))
 
 
-__all__ = ["RELEVANCE_MIN", "SENTENCE_MIN", "answer_overlap", "missing_names", "on_topic", "overlap",
-           "question_bigrams", "question_text", "relevance"]
+__all__ = ["RELEVANCE_MIN", "SENTENCE_MIN", "all_question_bigrams", "answer_overlap", "missing_names", "on_topic",
+           "overlap", "question_bigrams", "question_text", "relevance"]

@@ -201,14 +201,17 @@ class Evidence:
     source: str = ""
     region: str | None = None
     speaker: str | None = None
+    # The terms of the corpus it came from (``Index.known_terms``): overlap measures leave out
+    # the question's words no document holds. None: every word counts.
+    known: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, para: Paragraph, passage: Passage) -> "Evidence":
+    def of(cls, para: Paragraph, passage: Passage, known: frozenset[str] | None = None) -> "Evidence":
         """Paragraph ``para`` as evidence, with the metadata of the passage it was retrieved in."""
         meta = passage.metadata
         return cls(doc_id=para.doc_id, n=para.n, text=para.text, section=para.section_path,
                    title=meta.get("title", ""), year=meta.get("year"), source=passage.source or meta.get("source", ""),
-                   region=meta.get("region"), speaker=meta.get("speaker"))
+                   region=meta.get("region"), speaker=meta.get("speaker"), known=known)
 
     @property
     def anchor(self) -> str:

@@ -129,6 +129,23 @@ def test_missing_names_refuse_people_the_sources_never_mention():
     assert missing_names("习近平会见工商界代表时谈了什么？", ev) == []
 
 
+def test_words_no_document_holds_do_not_count_against_a_sentence():
+    question = "伢子们读书借的那种助学贷款，一年到顶能借多少？"
+    sentence = "国家助学贷款每人每年最高额度增加4000元，惠及500多万在校生。"
+    # The corpus has no 伢子 and no 那种: the asker's own words.
+    known = frozenset(b for b in question_bigrams(question) if b not in {"伢子", "那种"})
+    assert not on_topic(question, sentence)
+    assert on_topic(question, sentence, known)
+    assert overlap(question, sentence, known) > overlap(question, sentence)
+    # Nothing the corpus holds: every word counts again (no empty denominator).
+    assert question_bigrams(question, frozenset()) == question_bigrams(question)
+    # The paragraph carries its corpus's terms to relevance and answer_overlap.
+    ev = Evidence(doc_id="d", n=1, text=sentence, known=known)
+    plain = Evidence(doc_id="d", n=1, text=sentence)
+    assert relevance(question, ev) > relevance(question, plain)
+    assert answer_overlap(question, ev, sentence) > answer_overlap(question, plain, sentence)
+
+
 def test_one_shared_word_is_not_on_topic():
     assert not on_topic("火星殖民计划是什么？", "要制定五年计划。")
     assert on_topic("粮食产量目标是多少？", "粮食产量1.4万亿斤左右。")

@@ -48,3 +48,9 @@ def test_empty_index(tmp_path):
     lex.save(tmp_path / "lx")
     assert LexicalIndex.load(tmp_path / "lx").search("科技", 3) == []
     assert LexicalIndex.load(tmp_path / "missing") is None
+
+
+def test_terms_are_every_token_the_corpus_holds():
+    terms = LexicalIndex.build(ITEMS, "bigram", generation=1).terms()
+    assert {"科技", "居民", "gdp"} <= terms and "沾光" not in terms
+    assert LexicalIndex.build([], "bigram", generation=1).terms() == frozenset()
