@@ -217,12 +217,13 @@ def question_parts(question: str) -> list[str]:
 def _part_picks(question: str, paragraphs: list[Evidence], scored: list, docs: set[str]) -> list[Pick]:
     """For a several-part question, each part's best sentence from the documents already picked."""
     picks: list[Pick] = []
+    known = _known(paragraphs)
     for part in question_parts(question):
         candidates = [(sentence_score(part, paragraphs[i], paragraphs[i].text[a:b], i), i, (a, b))
                       for _, i, (a, b) in scored if paragraphs[i].doc_id in docs]
         best = max(candidates, default=None, key=lambda c: c[0])
         sentence = paragraphs[best[1]].text[best[2][0]:best[2][1]] if best else ""
-        if best and (on_topic(part, sentence, _known(paragraphs)) or on_topic(question, sentence, _known(paragraphs))):
+        if best and (on_topic(part, sentence, known) or on_topic(question, sentence, known)):
             picks.append((best[1], best[2]))
     return picks
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from rag.text.years import YEAR_PAT
+
 
 class Premier(NamedTuple):
     first: int
@@ -44,7 +46,7 @@ _GAP = "[^，。？]{0,8}?"
 _FIRST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_FIRST_WORDS)})")
 _LAST = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_LAST_WORDS)})")
 _TERM = re.compile(rf"({_NAME}){_GAP}({'|'.join((*_EARLIER_TERM, *_LATER_TERM, *_BOTH_TERMS))})")
-_NAMED_YEAR = re.compile(r"(?<![\d.])(?:1[89]|20)\d\d年")
+_NAMED_YEAR = re.compile(rf"(?<![\d.]){YEAR_PAT}年")
 _WHOLE = re.compile(rf"({_NAME}){_GAP}(?:{'|'.join(_WHOLE_TERMS)})")
 # The words that date a report by its premier: they name the report, not what it says.
 DATING_RE = re.compile("|".join(sorted((*PREMIERS, *_FIRST_WORDS, *_LAST_WORDS, *_EARLIER_TERM, *_LATER_TERM,

@@ -12,7 +12,7 @@ import re
 
 from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE, DOC_NOUN_RE, LEADER_DOC_RE
 from rag.text.places import region_mentions
-from rag.text.years import year_mentions
+from rag.text.years import SPOKEN_RELATIVE_YEARS, YEAR_PAT, year_mentions
 
 # Words pointing back at the previous question's subject (not 其中, 其他: they name parts).
 ANAPHOR_RE = re.compile(r"(?:那|这|该)(?:次|届|份|篇|一年|年|个|些|项|一目标|一指标|条)(?:会议|峰会|报告|讲话|目标|指标|数|会)?"
@@ -71,13 +71,12 @@ def topic_before_ask(text: str) -> str:
     return head if len(head) >= 4 else _TRAILING.sub("", re.sub(r"[?？。!！]+$", "", text))
 
 
-YEAR_IN_RE = re.compile(r"(?<![\d.])((?:1[89]|20)\d\d)年")
-_LATER_YEAR_RE = re.compile(r"(?:[和与及、至到—-])?(?<![\d.])(?:1[89]|20)\d\d年")
+YEAR_IN_RE = re.compile(rf"(?<![\d.])({YEAR_PAT})年")
+_LATER_YEAR_RE = re.compile(rf"(?:[和与及、至到—-])?(?<![\d.]){YEAR_PAT}年")
 # The year of the report a question quotes, not the year it asks about: "1981年赵紫阳作报告时说，1980年…".
 _SOURCE_YEAR = re.compile(r"[^，,。？?\d]{0,10}?(?:作报告|报告|决议|讲话|贺词)[^，,。？?\d]{0,6}[，,]")
 # Years named relative to the report (a provincial report's 今年 is its own year).
-_RELATIVE_WORDS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-_RELATIVE_WORD_RE = re.compile("|".join(_RELATIVE_WORDS))
+_RELATIVE_WORD_RE = re.compile("|".join(SPOKEN_RELATIVE_YEARS))
 
 
 def shift_year(previous: str, offset: int) -> str | None:
@@ -88,7 +87,8 @@ def shift_year(previous: str, offset: int) -> str | None:
     years = list(YEAR_IN_RE.finditer(previous))
     if not years:
         found = _RELATIVE_WORD_RE.search(previous)
-        moved = found and next((w for w, v in _RELATIVE_WORDS.items() if v == _RELATIVE_WORDS[found.group()] + offset), None)
+        moved = found and next((w for w, v in SPOKEN_RELATIVE_YEARS.items()
+                                if v == SPOKEN_RELATIVE_YEARS[found.group()] + offset), None)
         return previous[:found.start()] + moved + previous[found.end():] if moved else None
     target = years[1] if len(years) >= 2 and _SOURCE_YEAR.match(previous, years[0].end()) else years[0]
     new = f"{int(target.group(1)) + offset}年"
