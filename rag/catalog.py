@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from rag.ledger import LEDGER_VERSION, Statement
+from rag.text.normalize import SEARCH_FORM
 from rag.types import Chunk, Document, Filters, Paragraph
 
 SCHEMA = """
@@ -53,9 +54,10 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(SCHEMA)
-        # A new catalog's statements are all extracted by this ledger version.
-        self._db.execute("INSERT OR IGNORE INTO meta SELECT 'ledger_version', ? "
-                         "WHERE NOT EXISTS (SELECT 1 FROM documents)", (LEDGER_VERSION,))
+        # A new catalog's statements and search texts are all made by the current rules.
+        for key, value in (("ledger_version", LEDGER_VERSION), ("search_form", str(SEARCH_FORM))):
+            self._db.execute("INSERT OR IGNORE INTO meta SELECT ?, ? "
+                             "WHERE NOT EXISTS (SELECT 1 FROM documents)", (key, value))
 
     def close(self) -> None:
         with self._lock:
@@ -112,9 +114,24 @@ class Catalog:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('ledger_version', ?)", (LEDGER_VERSION,))
         self._write(run)
 
-    def ledger_version(self) -> str | None:
-        rows = self._rows("SELECT value FROM meta WHERE key = 'ledger_version'")
+    def meta_value(self, key: str) -> str | None:
+        """A value from the catalog's ``meta`` table (generation, ledger_version, search_form)."""
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0]["value"] if rows else None
+
+    def ledger_version(self) -> str | None:
+        return self.meta_value("ledger_version")
+
+    def replace_search_texts(self, normalize: Callable[[str], str], form: int) -> int:
+        """Recompute every chunk's search text from its text with ``normalize`` and record
+        ``form``; the generation moves, so BM25 rebuilds. Returns the number of chunks."""
+        def run(db: sqlite3.Connection) -> int:
+            rows = db.execute("SELECT seq, text FROM chunks").fetchall()
+            db.executemany("UPDATE chunks SET search_text = ? WHERE seq = ?",
+                           [(normalize(r["text"]), r["seq"]) for r in rows])
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('search_form', ?)", (str(form),))
+            return len(rows)
+        return self._write(run)
 
     def statements(self, where: dict[str, Any]) -> list[Statement]:
         """Ledger statements matching ``where`` (indicator, region, kind: a value or a tuple;

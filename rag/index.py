@@ -18,7 +18,7 @@ from rag.embed import Embedder, get_embedder
 from rag.errors import IndexMismatch, IndexNotFound
 from rag.ledger import LEDGER_VERSION, Statement, extract_statements
 from rag.lexical import LexicalIndex
-from rag.text.normalize import normalize_for_search
+from rag.text.normalize import SEARCH_FORM, normalize_for_search
 from rag.types import Chunk, Document, Filters, Paragraph, embed_text
 from rag.vectors import VectorStore, collection_name, make_client
 
@@ -55,6 +55,7 @@ class Index:
         self.vectors = VectorStore(make_client(settings, self.dir), meta["collection"], settings.hnsw_ef_search)
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        self._search_form_current = False
         self._ledger_lock = threading.Lock()
 
     @classmethod
@@ -200,6 +201,19 @@ class Index:
             self.catalog.replace_statements({d.doc_id: extract_statements(d) for d in docs if d})
             return len(docs)
 
+    def ensure_search_form(self) -> int:
+        """Re-normalise every stored search text if the catalog's were made by another
+        ``SEARCH_FORM``; return how many chunks were redone (0 when current). Seconds for
+        the whole corpus, and no vector changes: the dense side embeds the verbatim text."""
+        if self._search_form_current:
+            return 0
+        with self._lexical_lock:
+            redone = 0
+            if self.catalog.meta_value("search_form") != str(SEARCH_FORM):
+                redone = self.catalog.replace_search_texts(normalize_for_search, SEARCH_FORM)
+            self._search_form_current = True
+            return redone
+
     def find_phrase(self, phrase: str) -> list[tuple[str, int]]:
         """Every paragraph (doc_id, n) containing ``phrase`` verbatim, earliest document first."""
         return self.catalog.find_phrase(phrase)
@@ -228,6 +242,7 @@ class Index:
 
         Readers pass ``save=False``: only the writer (ingest) replaces ``lexical/`` on disk.
         """
+        self.ensure_search_form()
         key = (self.catalog.generation(), self.settings.lexical_tokenizer)
         with self._lexical_lock:
             cached = self._lexical if self._lexical and _key(self._lexical) == key else None

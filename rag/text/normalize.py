@@ -1,7 +1,7 @@
 """Search-side text normalisation: one canonical form for matching, never for storage.
 
-``normalize_for_search`` (NFKC, OpenCC t2s, lowercase) feeds BM25 and every string
-comparison; ``norm`` keeps only its CJK letters and digits; ``bigrams`` are the
+``normalize_for_search`` (NFKC, OpenCC t2s, years in Arabic digits, lowercase) feeds BM25
+and every string comparison; ``norm`` keeps only its CJK letters and digits; ``bigrams`` are the
 character pairs that overlap measures count.
 """
 from __future__ import annotations
@@ -13,6 +13,15 @@ from functools import lru_cache
 from opencc import OpenCC
 
 _CJK_OR_ALNUM = re.compile(r"[\u3400-\u9fff0-9a-z]")
+# Bump when normalize_for_search changes: an index whose stored search texts were made
+# with another form re-normalises them (Index.ensure_search_form) instead of mixing forms.
+SEARCH_FORM = 2
+# Digits as years are written one by one (二〇二五, 二零一九); older reports write zero as ○.
+YEAR_DIGITS = "〇○零一二三四五六七八九"
+_YEAR_TO_ARABIC = str.maketrans(YEAR_DIGITS, "000123456789")
+_NUMERAL_NEIGHBOUR = YEAR_DIGITS + "十百千万亿点两"
+# Four digit-by-digit numerals from 1800 to 2099, not inside a longer numeral (三十一九… is not a year).
+_CN_YEAR = re.compile(rf"(?<![{_NUMERAL_NEIGHBOUR}])(?:一[八九]|二[〇○零])[{YEAR_DIGITS}]{{2}}(?![{_NUMERAL_NEIGHBOUR}])")
 
 
 @lru_cache(maxsize=1)
@@ -69,15 +78,22 @@ def looks_traditional(text: str) -> bool:
     return sum(text.count(c) for c in _COMMON_TRADITIONAL) * 2000 > len(text)
 
 
+def arabic_years(text: str) -> str:
+    """Years written digit by digit in Chinese (一九七八年, 二〇二五) in Arabic digits
+    (1978年, 2025): the reports before 1987 write every year so, their readers never do.
+    Length-preserving, so offsets into the text stay valid."""
+    return _CN_YEAR.sub(lambda m: m.group().translate(_YEAR_TO_ARABIC), text)
+
+
 def normalize_for_search(text: str) -> str:
-    """NFKC, traditional→simplified Chinese (OpenCC t2s), then lowercase.
+    """NFKC, traditional→simplified Chinese (OpenCC t2s), Arabic years, then lowercase.
 
     Used for BM25 tokens and string matching only; stored paragraph text stays
     verbatim so citations quote the original characters.
     """
     if not text:
         return ""
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return arabic_years(to_simplified(unicodedata.normalize("NFKC", text))).lower()
 
 
 def norm(text: str) -> str:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from rag.text.normalize import normalize_for_search
+from rag.text.normalize import YEAR_DIGITS, normalize_for_search
 
-# Digits as years are written one by one (二〇二五, 二零一九); older reports write zero as ○.
-YEAR_DIGITS = "〇○零一二三四五六七八九"
 ONE_TO_NINE = "一二三四五六七八九"
 # Counts and ordinals up to ten: 十九大, 一是, （三）, 第二.
 SMALL_NUMERALS = ONE_TO_NINE + "十"

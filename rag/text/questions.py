@@ -10,8 +10,7 @@ import re
 import unicodedata
 
 from rag.text import alternation
-from rag.text.normalize import to_simplified
-from rag.text.years import chinese_years_as_digits
+from rag.text.normalize import arabic_years, to_simplified
 
 QUESTION_WORDS = ("请问", "是多少", "多少", "是什么", "什么", "哪些", "哪个", "哪里", "哪几", "怎么样", "怎么",
                   "怎样", "如何", "是否", "有没有", "是不是", "分别", "各是", "吗", "呢")
@@ -26,4 +25,4 @@ RESULT_RE = re.compile(r"实际|完成了|实现了|达到了|取得了|最后|�
 
 def normalize_question(text: str) -> str:
     """NFKC (full-width digits), traditional→simplified, Chinese-numeral years as digits."""
-    return chinese_years_as_digits(to_simplified(unicodedata.normalize("NFKC", text or "")).strip())
+    return arabic_years(to_simplified(unicodedata.normalize("NFKC", text or "")).strip())

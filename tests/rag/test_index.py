@@ -172,6 +172,20 @@ def test_switching_lexical_tokenizer_rebuilds_instead_of_refusing(index, setting
     assert json.loads((settings.index_dir / "index.json").read_text())["lexical_tokenizer"] == "jieba"
 
 
+def test_search_texts_made_by_another_normaliser_are_redone_before_bm25_is_read(index):
+    old = doc("g/1978", 1978, ["一九七八年粮食产量要达到六千亿斤。"])
+    index.upsert_document(old, chunks_of(old))
+    # What an index built before years were read as digits holds:
+    index.catalog._db.execute("UPDATE chunks SET search_text = text")
+    index.catalog._db.execute("UPDATE meta SET value = '1' WHERE key = 'search_form'")
+    assert "1978" not in dict(index.catalog.search_texts())["g/1978#1-1"]
+    reopened = Index.open(index.settings)
+    assert reopened.lexical_search("1978", 5)[0][0] == "g/1978#1-1"  # redone on first use
+    assert reopened.ensure_search_form() == 0
+    assert Index.open(index.settings).ensure_search_form() == 0  # recorded in the catalog
+    reopened.close()
+
+
 # ---- the indicator ledger: stored with its document, rebuilt when its rules change ----
 
 TARGETS = "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上。"

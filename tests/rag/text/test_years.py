@@ -1,7 +1,8 @@
 """rag.text.years: year mentions and the two registers of relative-year words."""
 from __future__ import annotations
 
-from rag.text.years import (RELATIVE_YEARS, SPOKEN_RELATIVE_YEARS, chinese_years_as_digits, relative_offsets,
+from rag.text.normalize import arabic_years, normalize_for_search
+from rag.text.years import (RELATIVE_YEARS, SPOKEN_RELATIVE_YEARS, relative_offsets,
                             year_mentions)
 
 
@@ -20,5 +21,26 @@ def test_documents_use_both_registers():
     assert relative_offsets("没有相对年份") == set()
 
 
-def test_chinese_numeral_years_become_digits_only_before_年():
-    assert chinese_years_as_digits("二〇二五年 二零一九年 一二三四") == "2025年 2019年 一二三四"
+def test_chinese_numeral_years_become_digits():
+    assert arabic_years("二〇二五年 二零一九年 一二三四 一八四〇年") == "2025年 2019年 一二三四 1840年"
+
+
+def test_two_digit_years_as_people_say_them():
+    from rag.text.years import year_mentions
+
+    def years(q):
+        return [y for y, _, _ in year_mentions(normalize_for_search(q), 2025)]
+
+    assert years("六五计划打算到85年把全国人口压在多少？") == [1985]
+    assert years("七九年那会儿职工一年挣多少？") == [1979]
+    assert years("六二年人大那份决议") == [1962]
+    assert years("赵紫阳83年那份讲的") == [1983]
+    assert years("1982年乡下人收入") == [1982]
+
+
+def test_two_digit_spans_and_counts_are_not_years():
+    from rag.text.years import year_mentions
+
+    for q in ("改革开放40年来变化多大？", "过去20年人口增长多少", "三五年内建成", "七八年的时间",
+              "实行12年免费教育", "用了30年", "第25年"):
+        assert year_mentions(normalize_for_search(q), 2025) == [], q
