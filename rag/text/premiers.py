@@ -80,21 +80,59 @@ def premier_report_years(norm: str) -> tuple[int, ...]:
     return ()
 
 
-# Five-year plans: 六五 (1981–1985) … 十四五 (2021–2025); 十五 only before a period word (not 十五大).
-_PLANS = {"六五": 1981, "七五": 1986, "八五": 1991, "九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011,
-          "十三五": 2016, "十四五": 2021}
-_PLAN = re.compile(r"[“\"]?(十[一二三四]五|[六七八九]五|十五)[”\"]?(?=期间|时期|规划|计划|以来|那五年|这五年|的五年|五年|里|末)")
-_PLAN_RESULT = re.compile(r"期间|时期|以来|五年|里|末|完成|实现|做到|取得")
+def review_phrase(year: int) -> str | None:
+    """How a user names the term the ``year`` report looks back on ("朱镕基那五年",
+    "李鹏第一个任期那五年"), or None when no report of a premier's term has that year."""
+    for name, premier in PREMIERS.items():
+        if year in premier.reviews:
+            if len(premier.reviews) == 1:
+                return f"{name}那五年"
+            return f"{name}{_EARLIER_TERM[0] if year == premier.reviews[0] else _LATER_TERM[0]}那五年"
+    return None
+
+
+def neighbour_review(year: int, step: int) -> int | None:
+    """The term review ``step`` terms before (-1) or after (+1) the ``year`` report, or None."""
+    reviews = sorted(y for p in PREMIERS.values() for y in p.reviews)
+    if year not in reviews or not 0 <= reviews.index(year) + step < len(reviews):
+        return None
+    return reviews[reviews.index(year) + step]
+
+
+# Five-year plans: 一五 (1953–1957) … 十五五 (2026–2030); 十五 only before a period word (not 十五大).
+_PLANS = {"一五": 1953, "二五": 1958, "三五": 1966, "四五": 1971, "五五": 1976, "六五": 1981, "七五": 1986,
+          "八五": 1991, "九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021,
+          "十五五": 2026}
+# The national reports that laid a plan before the NPC (the report years of the corpus's plan reports).
+_PLAN_REPORTS = {"一五": 1955, "六五": 1982, "七五": 1986}
+_PERIOD = r"(?=期间|时期|规划|计划|以来|那五年|这五年|的五年|五年|里|末|那会|那几年)"
+_PLAN = re.compile(rf"[“\"]?(十[一二三四五]五|(?<!十)[一二三四五六七八九]五|十五)[”\"]?{_PERIOD}"
+                   r"|(?:第|头)(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)")
+# The period itself right after the plan's name ("十一五期间", "“十三五”五年里"), or its record asked.
+_PLAN_RESULT = re.compile(r"[”\"]?(?:期间|时期|以来|那五年|这五年|的五年|五年|里|末|那会|那几年)")
+_PLAN_OUTCOME = re.compile(r"完成|实现|做到|取得|实际|下来|结果|达到了|成绩|成就")
+# What the plan set out to do: its own report, not the review after it.
+_PLAN_INTENT = re.compile(r"打算|准备|要求|目标|规定|预计|设想|安排|定了|定的|提出|要把|要使|要达到|力争|争取")
 
 
 def plan_report_years(norm: str) -> tuple[int, ...]:
-    """The national report that reviews a five-year plan period: the report of the year after
-    it ends ("“十一五”五年里…" → 2011). () when no period's record is asked: a plan's targets
-    ("十四五规划的目标") are restated in many documents, none of them the one source."""
+    """The national report a five-year plan question means: for what the plan set out to do
+    or holds ("六五计划打算到85年…"), the report that laid it before the NPC, where the
+    corpus's era had one (一五, 六五, 七五); for the period's record, the report of the year
+    after it ends ("“十一五”五年里…" → 2011). () otherwise: later plans' targets ("十四五规划的目标")
+    are restated in many documents, none of them the one source."""
     found = _PLAN.search(norm)
-    if not found or not _PLAN_RESULT.search(norm, found.end()):
+    if not found:
         return ()
-    return (_PLANS[found.group(1)] + 5,)
+    plan = found.group(1) or found.group(2) + "五"
+    rest = norm[found.end():]
+    intent, outcome = _PLAN_INTENT.search(norm[:found.start()] + " " + rest), _PLAN_OUTCOME.search(rest)
+    if plan in _PLAN_REPORTS and (intent or not outcome):
+        return (_PLAN_REPORTS[plan],)
+    if not outcome and (intent or not _PLAN_RESULT.match(rest)):
+        return ()
+    return (_PLANS[plan] + 5,)
 
 
-__all__ = ["DATING_RE", "PREMIERS", "PREMIER_PHRASE_RE", "Premier", "plan_report_years", "premier_report_years"]
+__all__ = ["DATING_RE", "PREMIERS", "PREMIER_PHRASE_RE", "Premier", "neighbour_review", "plan_report_years",
+           "premier_report_years", "review_phrase"]

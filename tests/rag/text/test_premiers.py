@@ -89,6 +89,14 @@ def test_dating_re_covers_every_word_that_dates_a_report(word):
     ("十四五规划提出的目标是什么", ()),
     ("十五大报告说了什么", ()),  # a congress, not the tenth five-year plan
     ("十五年来变化很大", ()),
+    ("六五计划打算到85年把全国人口压在多少？", (1982,)),  # what the plan set: the plan's own report
+    ("一五那五年国家总共准备砸多少钱搞建设？", (1955,)),
+    ("第七个五年计划要求工业增长多少", (1986,)),
+    ("头一个五年计划里苏联帮忙设计的厂子有多少个", (1955,)),  # what the plan holds
+    ("一五期间实际完成了多少投资", (1958,)),  # the period's record
+    ("关于“十五五”规划建议的说明里收到多少条留言", ()),  # a document about the plan, not its period
+    ("十五五期间的发展目标", ()),  # a later plan's targets: restated in many documents
+    ("那五年下来六五期间实际平均一年收了多少", (1986,)),
 ])
 def test_a_five_year_plan_period_dates_the_report_reviewing_it(question, years):
     assert plan_report_years(question) == years
