@@ -18,8 +18,8 @@ import re
 from typing import Any, Iterable
 
 from rag.followup_rules import (LEAD_RE, OUTCOME_ASK_RE, RELATIVE_TURN_RE, asks_nothing_new, congress_turn,
-                                counterpart_turn, outcome_turn, parts_turn, premier_turn, relative_turn, spans, topic_turn,
-                                wider_turn)
+                                counterpart_turn, is_outcome_ask, outcome_turn, parts_turn, premier_turn, relative_turn,
+                                spans, term_turn, topic_turn, wider_turn, year_not_report)
 from rag.scope import drop_mention
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.asks import YEAR, asked_kind
@@ -113,13 +113,22 @@ def _condense_one(question: str, previous: str) -> str:
     # "前年的目标完成了吗": the year moves first, then the rest of the turn is read.
     if (lead := _RELATIVE_LEAD.match(norm)) and not RELATIVE_TURN_RE.match(norm) \
             and (moved := relative_turn(lead.group(1) + "呢", previous)) is not None:
-        return moved if asks_nothing_new(norm[lead.end():]) else _condense_one(norm[lead.end():], moved)
-    for rule in (relative_turn, parts_turn, counterpart_turn, wider_turn, outcome_turn, congress_turn, premier_turn):
+        rest = norm[lead.end():]
+        # 去年实际呢 after 2025年报告里…: 2024's result, stated in the next report (2025's).
+        if is_outcome_ask(rest) and _first_year(moved) != _first_year(previous):
+            moved = year_not_report(moved)
+        return moved if asks_nothing_new(rest) else _condense_one(rest, moved)
+    for rule in (relative_turn, term_turn, parts_turn, counterpart_turn, wider_turn, outcome_turn, congress_turn,
+                 premier_turn):
         if (rewritten := rule(norm, previous)) is not None:
             return rewritten
     if not _is_follow_up(norm):
         return topic_turn(norm, previous) or _leaning_turn(norm, normalize_question(previous)) or question
     return _with_scope(previous, norm)
+
+
+def _first_year(text: str) -> str | None:
+    return found.group() if (found := YEAR_IN_RE.search(text)) else None
 
 
 def _user_turns(history: Iterable[Any]) -> list[str]:

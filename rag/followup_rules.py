@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from rag.scope import drop_mention
-from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE
+from rag.text.doctypes import CONGRESS_RE, DISTRICT_RE, REPORT_NOUN_RE
 from rag.text.indicators import ECONOMIC_RE
 from rag.text.places import NATIONAL, region_mentions
-from rag.text.premiers import PREMIER_PHRASE_RE
+from rag.text.premiers import PREMIER_PHRASE_RE, neighbour_review, premier_report_years, review_phrase
 from rag.text.questions import normalize_question
 from rag.text.turns import setting_clause, shift_year
 from rag.text.vocabulary import topic_span, topics
@@ -111,6 +111,21 @@ OUTCOME_ASK = "，实际完成了多少？"
 OUTCOME_ASK_RE = re.compile(r"[，,]实际完成了多少[？?]$")
 
 
+_REPORT_AFTER_YEAR = re.compile(rf"(?<=年)(?:的)?((?:国家|全国|国务院|中央|总理)?(?:的)?)(?:{REPORT_NOUN_RE.pattern})(?:里|中|上)?(?:说|提到|讲)?")
+
+
+def year_not_report(text: str) -> str:
+    """``text`` with the report noun after its first year dropped ("2024年国家报告里…" →
+    "2024年国家…"): a year's result then reads from the next year's report, which is where
+    it is stated, instead of from that year's own report."""
+    return _REPORT_AFTER_YEAR.sub(lambda m: m.group(1), text, count=1)
+
+
+def is_outcome_ask(norm: str) -> bool:
+    """Does ``norm`` (a turn, or its rest after a lead) ask for an actual result?"""
+    return bool(_OUTCOME_TURN.search(norm))
+
+
 def outcome_turn(norm: str, previous: str) -> str | None:
     """``目标达到了没有``: the previous target question, asked as the actual result."""
     if len(norm) > 16 or not _OUTCOME_TURN.search(norm) or spans(norm)[0] or topics(norm):
@@ -183,3 +198,23 @@ def premier_turn(norm: str, previous: str) -> str | None:
     if not asks_nothing_new(norm[:found.start()] + norm[found.end():]):
         return None
     return previous[:before.start()] + found.group() + previous[before.end():]
+
+
+# "那之前五年呢", "再往后一届呢": the five-year term before or after the one asked about.
+_TERM_TURN = re.compile(r"^(?:那|那么)?(?:再)?(之前|以前|往前|更早|上一个|上个|之后|以后|往后|后来|下一个|下个)(?:的)?(?:那)?"
+                        r"(?:五年|一届|届|任期|个任期)(?:呢|的呢|怎么样|又如何|又是多少)?[?？。]*$")
+
+
+def term_turn(norm: str, previous: str) -> str | None:
+    """``那之前五年呢`` after 朱镕基那五年… (李鹏第二个任期那五年…) or after 2018年报告说过去
+    五年… (2013年…): the same question about the neighbouring five years."""
+    found = _TERM_TURN.match(norm)
+    if not found:
+        return None
+    step = -1 if found.group(1) in ("之前", "以前", "往前", "更早", "上一个", "上个") else 1
+    dated, years = PREMIER_PHRASE_RE.search(previous), premier_report_years(previous)
+    if dated and len(years) == 1:
+        other = neighbour_review(years[0], step)
+        phrase = review_phrase(other) if other else None
+        return previous[:dated.start()] + phrase + previous[dated.end():] if phrase else None
+    return shift_year(previous, 5 * step)

@@ -75,6 +75,7 @@ YEAR_IN_RE = re.compile(rf"(?<![\d.])({YEAR_PAT})年")
 _LATER_YEAR_RE = re.compile(rf"(?:[和与及、至到—-])?(?<![\d.]){YEAR_PAT}年")
 # The year of the report a question quotes, not the year it asks about: "1981年赵紫阳作报告时说，1980年…".
 _SOURCE_YEAR = re.compile(r"[^，,。？?\d]{0,10}?(?:作报告|报告|决议|讲话|贺词)[^，,。？?\d]{0,6}[，,]")
+_QUOTED_REPORT = re.compile(r"报告|决议|讲话|贺词")
 # Years named relative to the report (a provincial report's 今年 is its own year).
 _RELATIVE_WORD_RE = re.compile("|".join(SPOKEN_RELATIVE_YEARS))
 
@@ -82,14 +83,15 @@ _RELATIVE_WORD_RE = re.compile("|".join(SPOKEN_RELATIVE_YEARS))
 def shift_year(previous: str, offset: int) -> str | None:
     """``previous`` asked ``offset`` years earlier or later ("那前年呢"): the year it asks about
     moves and any later year goes; the year of a report it quotes first stays (1981年…作报告时说，
-    1980年… → 1979年); a relative word moves when it names no year (今年 → 去年). None when it
-    names no year at all."""
+    1980年… → 1979年); a relative word moves when it names no year (今年 → 去年), or only the
+    year of the report it quotes (2025年报告里说今年… → 去年). None when it names no year at all."""
     years = list(YEAR_IN_RE.finditer(previous))
-    if not years:
-        found = _RELATIVE_WORD_RE.search(previous)
-        moved = found and next((w for w, v in SPOKEN_RELATIVE_YEARS.items()
-                                if v == SPOKEN_RELATIVE_YEARS[found.group()] + offset), None)
-        return previous[:found.start()] + moved + previous[found.end():] if moved else None
+    relative = _RELATIVE_WORD_RE.search(previous, years[0].end() if years else 0)
+    # "2025年国家报告里说今年…": the year asked is the report's 今年, the report stays.
+    if not years or (len(years) == 1 and relative and _QUOTED_REPORT.search(previous, years[0].end(), relative.start())):
+        moved = relative and next((w for w, v in SPOKEN_RELATIVE_YEARS.items()
+                                   if v == SPOKEN_RELATIVE_YEARS[relative.group()] + offset), None)
+        return previous[:relative.start()] + moved + previous[relative.end():] if moved else None
     target = years[1] if len(years) >= 2 and _SOURCE_YEAR.match(previous, years[0].end()) else years[0]
     new = f"{int(target.group(1)) + offset}年"
     return previous[:target.start()] + new + _LATER_YEAR_RE.sub("", previous[target.end():])

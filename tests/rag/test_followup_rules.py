@@ -68,3 +68,24 @@ def test_both_regions_or_years_the_conversation_named():
 
 def test_framing_words_ask_nothing_new():
     assert condense("十八大的时候呢？", ["十九大报告里说五年来脱贫多少人？"]).startswith("十八大报告里说五年来脱贫")
+
+
+def test_last_years_result_after_a_years_report_is_read_from_the_next_report():
+    # "2024年国家报告里…" would search the 2024 report; 2024's result is stated in 2025's.
+    out = condense("去年实际呢？", ["2025年国家报告里经济增长目标是多少？"])
+    assert out.startswith("2024年国家") and "报告" not in out and "实际完成了多少" in out
+    # The year asked is the report's 今年: it moves, the report stays.
+    out = condense("去年实际呢？", ["2025年国家报告里说今年经济增长目标是多少？"])
+    assert out.startswith("2025年国家报告里说去年") and "实际完成了多少" in out
+    # Without an outcome ask the year's own report stays the source.
+    assert condense("前一年呢？", ["2025年国家报告里经济增长目标是多少？"]) == "2024年国家报告里经济增长目标是多少？"
+
+
+def test_the_five_years_before_or_after_a_term():
+    q = "朱镕基那五年国家的外汇储备增加了多少？"
+    assert condense("那之前五年呢？", [q]) == "李鹏第二个任期那五年国家的外汇储备增加了多少？"
+    assert condense("再往后五年呢？", [q]) == "温家宝第一个任期那五年国家的外汇储备增加了多少？"
+    assert condense("那之前五年呢？", ["2018年报告说过去五年城镇新增就业多少？"]) == "2013年报告说过去五年城镇新增就业多少？"
+    # No term before the first review the table knows: no other premier is made up.
+    out = condense("那之前五年呢？", ["赵紫阳第一个任期那五年粮食产量多少？"])
+    assert "赵紫阳第一个任期" in out and not any(p in out for p in ("华国锋", "周恩来", "李鹏"))
