@@ -2,7 +2,7 @@
 
 ``QUESTION_WORDS`` say what kind of answer is wanted (多少, 哪些, 如何…), so search
 and overlap measures drop them. ``normalize_question`` is the form every question
-reader works on: NFKC (full-width digits), simplified, Chinese-numeral years as digits.
+reader works on: NFKC (full-width digits), simplified, years in four Arabic digits.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import unicodedata
 
 from rag.text import alternation
 from rag.text.normalize import arabic_years, to_simplified
+from rag.text.years import full_years
 
 QUESTION_WORDS = ("请问", "是多少", "多少", "是什么", "什么", "哪些", "哪个", "哪里", "哪几", "怎么样", "怎么",
                   "怎样", "如何", "是否", "有没有", "是不是", "分别", "各是", "吗", "呢")
@@ -24,5 +25,6 @@ RESULT_RE = re.compile(r"实际|完成了|实现了|达到了|取得了|最后|�
 
 
 def normalize_question(text: str) -> str:
-    """NFKC (full-width digits), traditional→simplified, Chinese-numeral years as digits."""
-    return arabic_years(to_simplified(unicodedata.normalize("NFKC", text or "")).strip())
+    """NFKC (full-width digits), traditional→simplified, years in four Arabic digits
+    (二〇二五年, 85年, 七九年 → 2025年, 1985年, 1979年)."""
+    return full_years(arabic_years(to_simplified(unicodedata.normalize("NFKC", text or "")).strip()))

@@ -68,6 +68,14 @@ def _short_years(norm: str) -> list[tuple[int, int, int]]:
     return [(2000 + yy if yy <= 30 else 1900 + yy, s, e) for yy, s, e in found]
 
 
+def full_years(text: str) -> str:
+    """``text`` with its two-digit years written out (85年 → 1985年, 七九年 → 1979年), so that
+    every later reader, the keyword search included, sees one form."""
+    for year, start, end in sorted(_short_years(text), reverse=True):
+        text = f"{text[:start]}{year}年{text[end:]}"
+    return text
+
+
 def relative_offsets(text: str) -> set[int]:
     """Offsets from the document's own year of the relative-year words ``text`` uses (去年 → -1)."""
     return {offset for word, offset in RELATIVE_YEARS.items() if word in text}

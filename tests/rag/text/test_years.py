@@ -44,3 +44,11 @@ def test_two_digit_spans_and_counts_are_not_years():
     for q in ("改革开放40年来变化多大？", "过去20年人口增长多少", "三五年内建成", "七八年的时间",
               "实行12年免费教育", "用了30年", "第25年"):
         assert year_mentions(normalize_for_search(q), 2025) == [], q
+
+
+def test_questions_carry_four_digit_years_for_every_later_reader():
+    from rag.text.questions import normalize_question
+
+    assert normalize_question("六五计划打算到85年把人口压在多少？") == "六五计划打算到1985年把人口压在多少?"
+    assert normalize_question("七九年那会儿，一九八〇年呢") == "1979年那会儿,1980年呢"
+    assert normalize_question("改革开放40年来") == "改革开放40年来"
