@@ -89,3 +89,9 @@ def test_the_five_years_before_or_after_a_term():
     # No term before the first review the table knows: no other premier is made up.
     out = condense("那之前五年呢？", ["赵紫阳第一个任期那五年粮食产量多少？"])
     assert "赵紫阳第一个任期" in out and not any(p in out for p in ("华国锋", "周恩来", "李鹏"))
+
+
+def test_a_plans_name_survives_the_outcome_rewrite():
+    # 计划 is a target word, but not in 六五计划: the plan's period must stay readable.
+    out = condense("那五年下来实际收了多少？", ["六五计划打算到1985年全国粮食收到多少吨？"])
+    assert out.startswith("六五计划") and "打算" not in out and "实际完成了多少" in out
