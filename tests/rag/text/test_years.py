@@ -41,7 +41,7 @@ def test_two_digit_years_as_people_say_them():
 def test_two_digit_spans_and_counts_are_not_years():
     from rag.text.years import year_mentions
 
-    for q in ("改革开放40年来变化多大？", "过去20年人口增长多少", "三五年内建成", "七八年的时间",
+    for q in ("改革开放40年来变化多大？", "过去20年人口增长多少", "三五年内建成", "七八年的时间", "50年代的工厂",
               "实行12年免费教育", "用了30年", "第25年"):
         assert year_mentions(normalize_for_search(q), 2025) == [], q
 
