@@ -14,33 +14,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from rag.catalog_sql import CHUNK_SELECT, DOC_FIELDS, SCHEMA, chunk_from_row, document_row, filter_sql
 from rag.ledger import LEDGER_VERSION, Statement
 from rag.text.normalize import SEARCH_FORM
 from rag.types import Chunk, Document, Filters, Paragraph
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT NOT NULL,
-    year INTEGER, date TEXT, speaker TEXT, region TEXT, doc_type TEXT NOT NULL,
-    occasion TEXT, level TEXT, meta_json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS paragraphs (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, section_json TEXT NOT NULL, text TEXT NOT NULL,
-    PRIMARY KEY (doc_id, n));
-CREATE TABLE IF NOT EXISTS chunks (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
-    paragraphs_json TEXT NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
-    search_text TEXT NOT NULL, embedded INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS statements (
-    doc_id TEXT NOT NULL, n INTEGER NOT NULL, indicator TEXT NOT NULL, region TEXT NOT NULL,
-    year INTEGER NOT NULL, kind TEXT NOT NULL, value REAL NOT NULL, value_high REAL, unit TEXT NOT NULL,
-    qualifier TEXT NOT NULL, span TEXT NOT NULL, base REAL NOT NULL, base_high REAL);
-CREATE INDEX IF NOT EXISTS statements_key ON statements(indicator, year, region);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
-"""
-_DOC_FIELDS = ("doc_id", "source", "sha256", "title", "year", "date", "speaker", "region",
-               "doc_type", "occasion", "level")
 
 
 class Catalog:
@@ -91,9 +68,9 @@ class Catalog:
         """
         def run(db: sqlite3.Connection) -> list[str]:
             old = _delete_doc(db, doc.doc_id)
-            row = {f: getattr(doc, f) for f in _DOC_FIELDS}
-            db.execute(f"INSERT INTO documents VALUES ({','.join('?' * (len(_DOC_FIELDS) + 1))})",
-                       [row[f] for f in _DOC_FIELDS] + [json.dumps(doc.meta, ensure_ascii=False)])
+            row = {f: getattr(doc, f) for f in DOC_FIELDS}
+            db.execute(f"INSERT INTO documents VALUES ({','.join('?' * (len(DOC_FIELDS) + 1))})",
+                       [row[f] for f in DOC_FIELDS] + [json.dumps(doc.meta, ensure_ascii=False)])
             db.executemany("INSERT INTO paragraphs VALUES (?,?,?,?)",
                            [(doc.doc_id, p.n, json.dumps(p.section, ensure_ascii=False), p.text)
                             for p in doc.paragraphs])
@@ -198,8 +175,8 @@ class Catalog:
 
     def pending(self, limit: int) -> list[tuple[int, Chunk]]:
         """Up to ``limit`` (seq, chunk) pairs whose vectors are not in Chroma yet, in insertion order."""
-        rows = self._rows(f"{_CHUNK_SELECT} WHERE c.embedded = 0 ORDER BY c.seq LIMIT ?", (limit,))
-        return [(r["seq"], _chunk(r)) for r in rows]
+        rows = self._rows(f"{CHUNK_SELECT} WHERE c.embedded = 0 ORDER BY c.seq LIMIT ?", (limit,))
+        return [(r["seq"], chunk_from_row(r)) for r in rows]
 
     def count_pending(self) -> tuple[int, int]:
         """(chunks, characters) still to embed."""
@@ -240,8 +217,8 @@ class Catalog:
         found: dict[str, Chunk] = {}
         for start in range(0, len(ids), 500):
             batch = ids[start:start + 500]
-            rows = self._rows(f"{_CHUNK_SELECT} WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
-            found.update((r["chunk_id"], _chunk(r)) for r in rows)
+            rows = self._rows(f"{CHUNK_SELECT} WHERE c.chunk_id IN ({','.join('?' * len(batch))})", batch)
+            found.update((r["chunk_id"], chunk_from_row(r)) for r in rows)
         return [found[i] for i in ids if i in found]
 
     def documents(self) -> list[dict]:
@@ -249,14 +226,14 @@ class Catalog:
         rows = self._rows("SELECT d.*, (SELECT COUNT(*) FROM paragraphs p WHERE p.doc_id = d.doc_id) "
                           "AS paragraphs, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) "
                           "AS chunks FROM documents d ORDER BY d.doc_id")
-        return [_doc_row(r) for r in rows]
+        return [document_row(r) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         """The stored document with all its paragraphs, or None."""
         rows = self._rows("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         if not rows:
             return None
-        fields = {f: rows[0][f] for f in _DOC_FIELDS}
+        fields = {f: rows[0][f] for f in DOC_FIELDS}
         return Document(**fields, paragraphs=self.paragraphs(doc_id), meta=json.loads(rows[0]["meta_json"]))
 
     def paragraphs(self, doc_id: str, first: int | None = None, last: int | None = None) -> list[Paragraph]:
@@ -283,30 +260,6 @@ class Catalog:
         return {k: int(row[k]) for k in ("documents", "paragraphs", "chunks", "embedded")}
 
 
-_CHUNK_SELECT = ("SELECT c.*, d.source, d.title, d.year, d.date, d.speaker, d.region, d.doc_type, "
-                 "d.occasion, d.level FROM chunks c JOIN documents d USING (doc_id)")
-
-
-def filter_sql(filters: Filters | None) -> tuple[str, list]:
-    """A ``WHERE`` clause over the ``documents`` table (alias ``d``) for ``filters``."""
-    if filters is None:
-        return "", []
-    clauses: list[str] = []
-    params: list = []
-    if filters.year_from is not None:
-        clauses.append("d.year >= ?")
-        params.append(filters.year_from)
-    if filters.year_to is not None:
-        clauses.append("d.year <= ?")
-        params.append(filters.year_to)
-    for column, values in (("doc_type", filters.doc_types), ("region", filters.regions),
-                           ("speaker", filters.speakers), ("doc_id", filters.doc_ids)):
-        if values:
-            clauses.append(f"d.{column} IN ({','.join('?' * len(values))})")
-            params.extend(values)
-    return ("WHERE " + " AND ".join(clauses), params) if clauses else ("", [])
-
-
 def _delete_doc(db: sqlite3.Connection, doc_id: str) -> list[str]:
     old = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
     for table in ("statements", "chunks", "paragraphs", "documents"):
@@ -318,15 +271,3 @@ def _insert_statements(db: sqlite3.Connection, statements: Iterable[Statement]) 
     db.executemany("INSERT INTO statements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    [(s.doc_id, s.n, s.indicator, s.region, s.year, s.kind, s.value, s.value_high, s.unit,
                      s.qualifier, s.span, s.base, s.base_high) for s in statements])
-
-
-def _chunk(r: sqlite3.Row) -> Chunk:
-    meta = {f: r[f] for f in _DOC_FIELDS if f != "sha256" and r[f] is not None}
-    return Chunk(chunk_id=r["chunk_id"], doc_id=r["doc_id"], paragraphs=tuple(json.loads(r["paragraphs_json"])),
-                 text=r["text"], section=r["section"], meta=meta)
-
-
-def _doc_row(r: sqlite3.Row) -> dict:
-    out = {f: r[f] for f in _DOC_FIELDS if r[f] is not None}
-    out.update(paragraphs=int(r["paragraphs"]), chunks=int(r["chunks"]))
-    return out
