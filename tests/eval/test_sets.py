@@ -111,9 +111,10 @@ EVERYDAY = REPO / "eval" / "sets" / "everyday.jsonl"
 
 
 EVERYDAY2 = REPO / "eval" / "sets" / "everyday2.jsonl"
+EVERYDAY3 = REPO / "eval" / "sets" / "everyday3.jsonl"
 
 
-@pytest.mark.parametrize("path", [EVERYDAY, EVERYDAY2], ids=["everyday", "everyday2"])
+@pytest.mark.parametrize("path", [EVERYDAY, EVERYDAY2, EVERYDAY3], ids=["everyday", "everyday2", "everyday3"])
 def test_everyday_set_validates_with_both_splits_and_low_overlap(corpus_dir, path):
     assert validate_set(path, corpus_dir) == []
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
