@@ -33,8 +33,9 @@ CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded);
 DOC_FIELDS = ("doc_id", "source", "sha256", "title", "year", "date", "speaker", "region",
               "doc_type", "occasion", "level")
 
-CHUNK_SELECT = ("SELECT c.*, d.source, d.title, d.year, d.date, d.speaker, d.region, d.doc_type, "
-                "d.occasion, d.level FROM chunks c JOIN documents d USING (doc_id)")
+# The document fields a chunk carries as meta (doc_id comes with c.*; sha256 stays with the document).
+CHUNK_SELECT = ("SELECT c.*, " + ", ".join(f"d.{f}" for f in DOC_FIELDS if f not in ("doc_id", "sha256"))
+                + " FROM chunks c JOIN documents d USING (doc_id)")
 
 
 def filter_sql(filters: Filters | None) -> tuple[str, list]:
